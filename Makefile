@@ -1,0 +1,106 @@
+# probe: a health-probe binary for Kubernetes.
+#   make            build bin/probe
+#   make demo       run it against the bundled example time server
+#   make test       unit and integration tests
+#   make install    PREFIX=/usr/local DESTDIR=
+# Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wformat=2 -Wwrite-strings -Wundef \
+	-Wold-style-definition -Wvla
+HARDEN = -fstack-protector-strong
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+ifneq ($(SANITIZE),)
+BUILD ?= build/san
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build/default
+HARDEN += -D_FORTIFY_SOURCE=2
+endif
+
+DEPS = scripts/deps.sh
+LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS) \
+	-Iprobe -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
+	probe/mountinfo.c probe/run.c probe/report.c \
+	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
+	probe/check_writable.c
+OBJS = $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/probe/main.o,$(OBJS))
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(BUILD)/unit-tests
+HANGFS = $(BUILD)/hangfs
+
+.PHONY: all deps test-deps unit integration test demo install clean
+
+PROBE = $(BUILD)/bin/probe
+
+all: bin/probe
+
+deps:
+	@$(DEPS) build
+
+test-deps:
+	@$(DEPS) build test
+
+bin/probe: $(PROBE)
+	@mkdir -p bin
+	cp $< $@
+
+$(PROBE): $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(shell $(PKG_CONFIG) --libs criterion)
+
+$(HANGFS): tests/helpers/hangfs.c | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
+		$(shell $(PKG_CONFIG) --cflags fuse3) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs fuse3)
+
+$(UNIT_OBJS): | test-deps
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN) --jobs 2
+
+integration: $(PROBE) $(HANGFS)
+	HANGFS=$(HANGFS) tests/integration/run.sh $(PROBE)
+
+test: unit integration
+
+demo: bin/probe
+	@examples/demo.sh bin/probe
+
+instPROBE = $(BUILD)/bin/probe
+
+all: bin/probe
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 probe $(DESTDIR)$(BINDIR)/probe
+	install -m 0644 docs/probe.1 $(DESTDIR)$(MANDIR)/man1/probe.1
+
+clean:
+	rm -rf build bin
+
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,393 @@
+/* check_http.c: an HTTP(S) request with libcurl, judged like the kubelet would. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "parse.h"
+#include "probe.h"
+#include "util.h"
+
+#define BODY_MAX (10 * 1024)	/* as much body as the kubelet reads */
+#define REDIRECTS_MAX 10
+#define HEADERS_MAX 32
+
+enum redirects { REDIR_SAME_HOST, REDIR_YES, REDIR_NO };
+
+struct http_check {
+	char *url;
+	struct status_range status[STATUS_RANGES_MAX];
+	size_t nstatus;
+	char *expect_body;
+	int head;
+	struct curl_slist *headers;
+	int nheaders;
+	int tls_verify;
+	char *ca_file;
+	char *unix_socket;
+	enum redirects redirects;
+};
+
+struct body {
+	char buf[BODY_MAX];
+	size_t len;
+	const char *needle;
+	int found;
+	int stopped;	/* we ended the transfer on purpose */
+};
+
+static int
+http_init(struct check *c, char *err, size_t errlen)
+{
+	struct http_check *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	h->status[0].lo = 200;
+	h->status[0].hi = 399;
+	h->nstatus = 1;
+	h->tls_verify = 1;
+	c->priv = h;
+	return 0;
+}
+
+/* Put the host of url, with ":PORT" if with_port, into buf; returns 0 or -1. */
+static int
+url_host(const char *url, int with_port, char *buf, size_t len)
+{
+	CURLU *u;
+	char *host = NULL, *port = NULL;
+	int r = -1;
+
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		snprintf(buf, len, with_port ? "%s:%s" : "%s", host, port);
+		r = 0;
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return r;
+}
+
+static int
+set_url(struct http_check *h, const char *value, char *err, size_t errlen)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	int r = -1;
+
+	if ((u = curl_url()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (curl_url_set(u, CURLUPART_URL, value, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		snprintf(err, errlen, "invalid URL '%s'", value);
+	else if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+		snprintf(err, errlen, "URL '%s' is not http:// or https://", value);
+	else
+		r = set_string(&h->url, value, err, errlen);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return r;
+}
+
+static int
+add_header(struct http_check *h, const char *value, char *err, size_t errlen)
+{
+	struct curl_slist *l;
+	size_t n = strcspn(value, ":");
+
+	if (n == 0 || value[n] != ':' || strcspn(value, " \t") < n) {
+		snprintf(err, errlen, "invalid header '%s' (use Name: value)", value);
+		return -1;
+	}
+	if (h->nheaders == HEADERS_MAX) {
+		snprintf(err, errlen, "too many headers (at most %d)", HEADERS_MAX);
+		return -1;
+	}
+	if ((l = curl_slist_append(h->headers, value)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	h->headers = l;
+	h->nheaders++;
+	return 0;
+}
+
+static int
+http_set(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	struct http_check *h = c->priv;
+
+	if (strcmp(key, "url") == 0)
+		return set_url(h, value, err, errlen);
+	if (strcmp(key, "expect_status") == 0)
+		return parse_status_list(value, h->status, &h->nstatus, err, errlen);
+	if (strcmp(key, "expect_body") == 0)
+		return set_string(&h->expect_body, value, err, errlen);
+	if (strcmp(key, "method") == 0) {
+		if (strcmp(value, "GET") != 0 && strcmp(value, "HEAD") != 0) {
+			snprintf(err, errlen, "invalid method '%s' (use GET or HEAD)", value);
+			return -1;
+		}
+		h->head = strcmp(value, "HEAD") == 0;
+		return 0;
+	}
+	if (strcmp(key, "header") == 0)
+		return add_header(h, value, err, errlen);
+	if (strcmp(key, "tls_verify") == 0)
+		return parse_bool(value, &h->tls_verify, err, errlen);
+	if (strcmp(key, "ca_file") == 0)
+		return set_string(&h->ca_file, value, err, errlen);
+	if (strcmp(key, "unix_socket") == 0)
+		return set_string(&h->unix_socket, value, err, errlen);
+	if (strcmp(key, "follow_redirects") == 0) {
+		if (strcmp(value, "same-host") == 0)
+			h->redirects = REDIR_SAME_HOST;
+		else if (strcmp(value, "yes") == 0)
+			h->redirects = REDIR_YES;
+		else if (strcmp(value, "no") == 0)
+			h->redirects = REDIR_NO;
+		else {
+			snprintf(err, errlen,
+			    "invalid value '%s' (use same-host, yes or no)", value);
+			return -1;
+		}
+		return 0;
+	}
+	return CHECK_UNKNOWN_KEY;
+}
+
+static int
+http_finish(struct check *c, char *err, size_t errlen)
+{
+	struct http_check *h = c->priv;
+
+	if (h->url == NULL) {
+		snprintf(err, errlen, "missing required key 'url'");
+		return -1;
+	}
+	if (h->head && h->expect_body != NULL) {
+		snprintf(err, errlen, "expect_body needs method GET, not HEAD");
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t n = size * nmemb, take, from;
+
+	if (b->needle == NULL) {	/* the status is all we need */
+		b->stopped = 1;
+		return 0;
+	}
+	take = n < sizeof(b->buf) - b->len ? n : sizeof(b->buf) - b->len;
+	from = b->len > strlen(b->needle) ? b->len - strlen(b->needle) : 0;
+	memcpy(b->buf + b->len, data, take);
+	b->len += take;
+	if (memmem(b->buf + from, b->len - from, b->needle, strlen(b->needle)))
+		b->found = 1;
+	if (b->found || b->len == sizeof(b->buf)) {
+		b->stopped = 1;
+		return 0;
+	}
+	return n;
+}
+
+/* The URL without its password, for messages; the caller frees. */
+static char *
+url_for_people(const char *url)
+{
+	CURLU *u;
+	char *s = NULL, *out;
+
+	if ((u = curl_url()) != NULL &&
+	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_URL, &s, 0);
+	curl_url_cleanup(u);
+	out = strdup(s != NULL ? s : "(url)");
+	curl_free(s);
+	return out;
+}
+
+static int
+failure(struct check_result *res, const struct http_check *h, CURL *curl,
+    CURLcode rc, const char *errbuf, const char *url, long timeout_ms)
+{
+	char host[256] = "?", etext[ERRNO_TEXT_MAX], msg[CURL_ERROR_SIZE];
+	curl_off_t dns = 0, conn = 0;
+	long oserr = 0;
+
+	url_host(url, rc != CURLE_COULDNT_RESOLVE_HOST, host, sizeof(host));
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &conn);
+		return result_set(res, PROBE_UNHEALTHY, "timed out after %ldms %s",
+		    timeout_ms, dns == 0 ? "resolving host" : conn == 0 ?
+		    "connecting" : "waiting for the response");
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return result_set(res, PROBE_UNHEALTHY, "cannot resolve host '%s'", host);
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr != 0)
+			return result_set(res, PROBE_UNHEALTHY, "connect to %s%s: %s",
+			    h->unix_socket ? "unix socket " : "",
+			    h->unix_socket ? h->unix_socket : host,
+			    errno_text((int)oserr, etext, sizeof(etext)));
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return result_set(res, PROBE_UNHEALTHY, "more than %d redirects",
+		    REDIRECTS_MAX);
+	default:
+		break;
+	}
+	snprintf(msg, sizeof(msg), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	if (isupper((unsigned char)msg[0]) && !isupper((unsigned char)msg[1]))
+		msg[0] = (char)tolower((unsigned char)msg[0]);
+	return result_set(res, PROBE_UNHEALTHY, "%s", msg);
+}
+
+static void
+setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
+    long left_ms)
+{
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(curl, CURLOPT_NOBODY, (long)h->head);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, (long)h->tls_verify);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
+	if (h->ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, h->ca_file);
+	if (h->unix_socket != NULL)
+		curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+}
+
+static int
+http_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct http_check *h = c->priv;
+	char errbuf[CURL_ERROR_SIZE], host0[256] = "", host[256], *shown = NULL;
+	double deadline = now_ms() + (double)timeout_ms;
+	char *url = NULL, *next;
+	struct body *body = NULL;
+	CURL *curl = NULL;
+	CURLcode rc;
+	long code = 0, left;
+	int hops, ret = PROBE_UNHEALTHY;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (curl = curl_easy_init()) == NULL ||
+	    (body = calloc(1, sizeof(*body))) == NULL ||
+	    (url = strdup(h->url)) == NULL) {
+		result_set(res, PROBE_UNHEALTHY, "cannot set up libcurl");
+		goto out;
+	}
+	url_host(url, 0, host0, sizeof(host0));
+	for (hops = 0;; hops++) {
+		if ((left = (long)(deadline - now_ms())) <= 0) {
+			ret = result_set(res, PROBE_UNHEALTHY, "timed out after %ldms "
+			    "following redirects", timeout_ms);
+			goto out;
+		}
+		memset(body, 0, sizeof(*body));
+		body->needle = h->expect_body;
+		errbuf[0] = '\0';
+		setup(curl, h, body, errbuf, left);
+		curl_easy_setopt(curl, CURLOPT_URL, url);
+		rc = curl_easy_perform(curl);
+		if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && body->stopped)) {
+			ret = failure(res, h, curl, rc, errbuf, url, timeout_ms);
+			goto out;
+		}
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		next = NULL;
+		if (code < 300 || code > 399 || h->redirects == REDIR_NO ||
+		    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||
+		    next == NULL)
+			break;
+		/* The kubelet follows redirects to the same host only; another
+		 * host's redirect counts as the 3xx it is. */
+		if (h->redirects == REDIR_SAME_HOST &&
+		    (url_host(next, 0, host, sizeof(host)) != 0 ||
+		    strcasecmp(host, host0) != 0))
+			break;
+		if (hops == REDIRECTS_MAX) {
+			ret = result_set(res, PROBE_UNHEALTHY, "more than %d redirects",
+			    REDIRECTS_MAX);
+			goto out;
+		}
+		if ((next = strdup(next)) == NULL) {
+			ret = result_set(res, PROBE_UNHEALTHY, "out of memory");
+			goto out;
+		}
+		free(url);
+		url = next;
+	}
+	shown = url_for_people(url);
+	result_detail(res, "%s %s: HTTP %ld after %d redirect%s", h->head ? "HEAD" :
+	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s");
+	if (!status_match(h->status, h->nstatus, code))
+		ret = result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
+	else if (h->expect_body != NULL && !body->found)
+		ret = result_set(res, PROBE_UNHEALTHY, "HTTP %ld, body does not "
+		    "contain \"%.60s\"", code, h->expect_body);
+	else
+		ret = result_set(res, PROBE_HEALTHY, "HTTP %ld", code);
+out:
+	free(shown);
+	free(url);
+	free(body);
+	curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	return ret;
+}
+
+static void
+http_free(struct check *c)
+{
+	struct http_check *h = c->priv;
+
+	free(h->url);
+	free(h->expect_body);
+	free(h->ca_file);
+	free(h->unix_socket);
+	curl_slist_free_all(h->headers);
+	free(h);
+	c->priv = NULL;
+}
+
+const struct check_type check_http = {
+	.name = "http",
+	.repeatable = "header",
+	.init = http_init,
+	.set = http_set,
+	.finish = http_finish,
+	.run = http_run,
+	.free = http_free,
+};

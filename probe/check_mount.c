@@ -1,0 +1,182 @@
+/* check_mount.c: is path a mount point of its own, alive, of the right type and mode? */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "mountinfo.h"
+#include "parse.h"
+#include "probe.h"
+#include "util.h"
+
+#define MOUNTINFO_PATH "/proc/self/mountinfo"
+
+enum mount_mode { MODE_ANY, MODE_RW, MODE_RO };
+
+struct mount_check {
+	char *path;
+	char *fstypes;		/* space-separated, or NULL for any */
+	enum mount_mode mode;
+};
+
+static int
+mount_init(struct check *c, char *err, size_t errlen)
+{
+	if ((c->priv = calloc(1, sizeof(struct mount_check))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mount_set(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	struct mount_check *m = c->priv;
+	char word[32];
+	const char *p = value;
+	int r;
+
+	if (strcmp(key, "path") == 0) {
+		if (value[0] != '/' || strlen(value) >= PATH_MAX) {
+			snprintf(err, errlen, "'%s' is not an absolute path", value);
+			return -1;
+		}
+		return set_string(&m->path, value, err, errlen);
+	}
+	if (strcmp(key, "fstype") == 0) {
+		while ((r = next_word(&p, word, sizeof(word))) == 1)
+			;
+		if (r < 0) {
+			snprintf(err, errlen, "invalid filesystem type list '%s'", value);
+			return -1;
+		}
+		return set_string(&m->fstypes, value, err, errlen);
+	}
+	if (strcmp(key, "mode") == 0) {
+		if (strcmp(value, "rw") == 0)
+			m->mode = MODE_RW;
+		else if (strcmp(value, "ro") == 0)
+			m->mode = MODE_RO;
+		else if (strcmp(value, "any") == 0)
+			m->mode = MODE_ANY;
+		else {
+			snprintf(err, errlen, "invalid mode '%s' (use rw, ro or any)", value);
+			return -1;
+		}
+		return 0;
+	}
+	return CHECK_UNKNOWN_KEY;
+}
+
+static int
+mount_finish(struct check *c, char *err, size_t errlen)
+{
+	struct mount_check *m = c->priv;
+
+	if (m->path == NULL) {
+		snprintf(err, errlen, "missing required key 'path'");
+		return -1;
+	}
+	c->guard = m->path;
+	return 0;
+}
+
+static int
+fstype_allowed(const char *list, const char *fstype)
+{
+	char word[32];
+	const char *p = list;
+
+	while (next_word(&p, word, sizeof(word)) == 1)
+		if (strcmp(word, fstype) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+mount_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct mount_check *m = c->priv;
+	char real[PATH_MAX], err[200], etext[ERRNO_TEXT_MAX];
+	struct mount_entry e;
+	struct statvfs sv;
+	char *text = NULL;
+	int found, bad, ro, ret;
+
+	(void)timeout_ms;	/* the runner kills us when it runs out */
+	if (realpath(m->path, real) == NULL) {
+		ret = result_set(res, PROBE_UNHEALTHY, "%s: %s", m->path,
+		    errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	if ((text = mountinfo_read(MOUNTINFO_PATH, err, sizeof(err))) == NULL) {
+		ret = result_set(res, PROBE_UNHEALTHY, "%s", err);
+		goto out;
+	}
+	found = mountinfo_find(text, real, &e, &bad);
+	if (found < 0 && bad) {
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "malformed line %d in " MOUNTINFO_PATH, bad);
+		goto out;
+	}
+	if (found < 0) {
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s: no mount holds it in " MOUNTINFO_PATH, real);
+		goto out;
+	}
+	if (!found) {
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s is not a mount point (it is on %s, %s from %s)",
+		    m->path, e.mount_point, e.fstype, e.source);
+		goto out;
+	}
+	ro = mount_is_readonly(&e);
+	result_detail(res, "%s: mount id %d, device %u:%u, root %s, options %s",
+	    real, e.id, e.major, e.minor, e.root, e.options);
+	if (statvfs(real, &sv) != 0) {
+		ret = result_set(res, PROBE_UNHEALTHY, "%s (%s from %s): %s",
+		    m->path, e.fstype, e.source, errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	if (m->fstypes != NULL && !fstype_allowed(m->fstypes, e.fstype))
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s is %s from %s, expected %s", m->path, e.fstype, e.source,
+		    m->fstypes);
+	else if (m->mode == MODE_RW && ro)
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s (%s from %s) is mounted read-only", m->path, e.fstype, e.source);
+	else if (m->mode == MODE_RO && !ro)
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s (%s from %s) is mounted read-write, expected ro", m->path,
+		    e.fstype, e.source);
+	else
+		ret = result_set(res, PROBE_HEALTHY, "%s: %s from %s, %s", m->path,
+		    e.fstype, e.source, ro ? "ro" : "rw");
+out:
+	free(text);
+	return ret;
+}
+
+static void
+mount_free(struct check *c)
+{
+	struct mount_check *m = c->priv;
+
+	free(m->path);
+	free(m->fstypes);
+	free(m);
+	c->priv = NULL;
+}
+
+const struct check_type check_mount = {
+	.name = "mount",
+	.init = mount_init,
+	.set = mount_set,
+	.finish = mount_finish,
+	.run = mount_run,
+	.free = mount_free,
+};

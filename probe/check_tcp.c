@@ -1,0 +1,182 @@
+/* check_tcp.c: does a TCP connect to HOST:PORT succeed within the deadline? */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "probe.h"
+#include "util.h"
+
+struct tcp_check {
+	char host[256];
+	char port[12];
+};
+
+static int
+tcp_init(struct check *c, char *err, size_t errlen)
+{
+	if ((c->priv = calloc(1, sizeof(struct tcp_check))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* "host:port" or "[v6]:port" */
+static int
+split_address(const char *s, struct tcp_check *t)
+{
+	const char *colon, *host = s;
+	unsigned long long port;
+	size_t hlen;
+	char err[64];
+
+	if (*s == '[') {
+		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
+			return -1;
+		host = s + 1;
+		hlen = (size_t)(colon - host);
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL || memchr(s, ':', (size_t)(colon - s)))
+			return -1;
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= sizeof(t->host) ||
+	    parse_count(colon + 1, 65535, &port, err, sizeof(err)) != 0 || port == 0)
+		return -1;
+	memcpy(t->host, host, hlen);
+	t->host[hlen] = '\0';
+	snprintf(t->port, sizeof(t->port), "%u", (unsigned)port);
+	return 0;
+}
+
+static int
+tcp_set(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	if (strcmp(key, "address") != 0)
+		return CHECK_UNKNOWN_KEY;
+	if (split_address(value, c->priv) != 0) {
+		snprintf(err, errlen,
+		    "invalid address '%s' (use HOST:PORT or [IPV6]:PORT)", value);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tcp_finish(struct check *c, char *err, size_t errlen)
+{
+	struct tcp_check *t = c->priv;
+
+	if (t->host[0] == '\0') {
+		snprintf(err, errlen, "missing required key 'address'");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+address_text(const struct addrinfo *ai, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?", port[8] = "?";
+
+	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), port,
+	    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(buf, len, ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+/* Connect within ms; returns 0 or an errno value. */
+static int
+connect_one(const struct addrinfo *ai, double deadline)
+{
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, e = 0, r;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		if (errno != EINPROGRESS) {
+			e = errno;
+			goto out;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do {
+			double left = deadline - now_ms();
+
+			r = left > 0 ? poll(&pfd, 1, (int)left + 1) : 0;
+		} while (r < 0 && errno == EINTR);
+		if (r == 0)
+			e = ETIMEDOUT;
+		else if (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+			e = errno;
+	}
+out:
+	close(fd);
+	return e;
+}
+
+static int
+tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct tcp_check *t = c->priv;
+	struct addrinfo hints, *list = NULL, *ai;
+	double deadline = now_ms() + (double)timeout_ms;
+	char addr[INET6_ADDRSTRLEN + 10], etext[ERRNO_TEXT_MAX];
+	int r, e = 0, ret;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	if ((r = getaddrinfo(t->host, t->port, &hints, &list)) != 0)
+		return result_set(res, PROBE_UNHEALTHY, "cannot resolve '%s': %s",
+		    t->host, r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+	ret = PROBE_UNHEALTHY;
+	for (ai = list; ai != NULL; ai = ai->ai_next) {
+		address_text(ai, addr, sizeof(addr));
+		if ((e = connect_one(ai, deadline)) == 0) {
+			ret = result_set(res, PROBE_HEALTHY, "connected to %s", addr);
+			break;
+		}
+		if (e == ETIMEDOUT) {
+			result_set(res, PROBE_UNHEALTHY,
+			    "timed out after %ldms connecting to %s", timeout_ms, addr);
+			break;
+		}
+		result_set(res, PROBE_UNHEALTHY, "connect to %s: %s", addr,
+		    errno_text(e, etext, sizeof(etext)));
+	}
+	result_detail(res, "%s port %s", t->host, t->port);
+	freeaddrinfo(list);
+	return ret;
+}
+
+static void
+tcp_free(struct check *c)
+{
+	free(c->priv);
+	c->priv = NULL;
+}
+
+const struct check_type check_tcp = {
+	.name = "tcp",
+	.init = tcp_init,
+	.set = tcp_set,
+	.finish = tcp_finish,
+	.run = tcp_run,
+	.free = tcp_free,
+};

@@ -1,0 +1,266 @@
+/*
+ * check_writable.c: can a new file be created, written, synced, read back
+ * and removed in a directory, with enough space left?
+ *
+ * The test file is one of a few fixed names, ".probe-writable.N", held
+ * with flock() while in use. A file of that name whose lock can be taken
+ * belongs to a run that was killed: it is removed. So leftovers are found
+ * without listing the directory (which may hold millions of the app's
+ * files), a later run cleans them up, and nothing else is ever opened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "probe.h"
+#include "util.h"
+
+#define SLOTS 4
+#define SLOT_PREFIX ".probe-writable."
+#define STALE_UNLOCKED_S 60	/* age of a leftover where flock is unsupported */
+#define TEST_SIZE 512
+
+struct writable_check {
+	char *path;
+	unsigned long long min_free;	/* bytes */
+	unsigned min_free_pct;		/* hundredths of a percent */
+	unsigned long long min_inodes;
+};
+
+static int
+writable_init(struct check *c, char *err, size_t errlen)
+{
+	if ((c->priv = calloc(1, sizeof(struct writable_check))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+writable_set(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	struct writable_check *w = c->priv;
+
+	if (strcmp(key, "path") == 0) {
+		if (value[0] != '/' || strlen(value) >= PATH_MAX) {
+			snprintf(err, errlen, "'%s' is not an absolute path", value);
+			return -1;
+		}
+		return set_string(&w->path, value, err, errlen);
+	}
+	if (strcmp(key, "min_free") == 0)
+		return parse_size(value, &w->min_free, &w->min_free_pct, err, errlen);
+	if (strcmp(key, "min_free_inodes") == 0)
+		return parse_count(value, 1ULL << 62, &w->min_inodes, err, errlen);
+	return CHECK_UNKNOWN_KEY;
+}
+
+static int
+writable_finish(struct check *c, char *err, size_t errlen)
+{
+	struct writable_check *w = c->priv;
+
+	if (w->path == NULL) {
+		snprintf(err, errlen, "missing required key 'path'");
+		return -1;
+	}
+	c->guard = w->path;
+	return 0;
+}
+
+static int
+same_file(int dirfd, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 &&
+	    fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Remove slot name if it is a leftover of a dead run; 1 if removed. */
+static int
+reclaim(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd, dead = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		goto out;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		dead = 1;
+	else if (errno != EWOULDBLOCK)
+		dead = time(NULL) - st.st_mtime > STALE_UNLOCKED_S;
+	if (dead && same_file(dirfd, name, fd))
+		dead = unlinkat(dirfd, name, 0) == 0;
+out:
+	close(fd);
+	return dead;
+}
+
+/* Create and lock a slot; returns its fd or -1 with errno set. */
+static int
+take_slot(int dirfd, char *name, size_t namelen)
+{
+	int i, fd, busy = 0, saved;
+
+	for (i = 0; i < SLOTS; i++) {
+		snprintf(name, namelen, SLOT_PREFIX "%d", i);
+		fd = openat(dirfd, name,
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST && reclaim(dirfd, name))
+			fd = openat(dirfd, name,
+			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST) {
+			busy++;
+			continue;
+		}
+		if (fd < 0)
+			return -1;
+		if ((flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) &&
+		    same_file(dirfd, name, fd))
+			return fd;
+		saved = errno;	/* taken away between create and lock: next slot */
+		close(fd);
+		errno = saved;
+		busy++;
+	}
+	errno = EBUSY;
+	return -1;
+}
+
+static int
+check_space(const struct writable_check *w, const struct statvfs *sv,
+    struct check_result *res)
+{
+	unsigned long long avail = (unsigned long long)sv->f_bavail * sv->f_frsize;
+	unsigned long long total = (unsigned long long)sv->f_blocks * sv->f_frsize;
+	unsigned pct = total ? (unsigned)(avail * 10000 / total) : 0;
+	char a[32], b[32];
+
+	result_detail(res, "%s: %s of %s free (%u.%02u%%), %llu of %llu inodes free",
+	    w->path, format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
+	    pct / 100, pct % 100, (unsigned long long)sv->f_favail,
+	    (unsigned long long)sv->f_files);
+	if (w->min_free && avail < w->min_free)
+		return result_set(res, PROBE_UNHEALTHY, "%s: %s free, below min_free %s",
+		    w->path, format_size(avail, a, sizeof(a)),
+		    format_size(w->min_free, b, sizeof(b)));
+	if (w->min_free_pct && total && pct < w->min_free_pct)
+		return result_set(res, PROBE_UNHEALTHY,
+		    "%s: %u.%02u%% free, below min_free %u.%02u%%", w->path,
+		    pct / 100, pct % 100, w->min_free_pct / 100, w->min_free_pct % 100);
+	if (w->min_inodes && sv->f_files != 0 && sv->f_favail < w->min_inodes)
+		return result_set(res, PROBE_UNHEALTHY,
+		    "%s: %llu inodes free, below min_free_inodes %llu", w->path,
+		    (unsigned long long)sv->f_favail, w->min_inodes);
+	return PROBE_HEALTHY;
+}
+
+static int
+writable_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct writable_check *w = c->priv;
+	char name[32], etext[ERRNO_TEXT_MAX], out[TEST_SIZE], in[TEST_SIZE];
+	const char *step;
+	struct statvfs sv;
+	int dirfd, fd = -1, ret;
+	ssize_t n;
+	size_t i;
+
+	(void)timeout_ms;	/* the runner kills us when it runs out */
+	if ((dirfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return result_set(res, PROBE_UNHEALTHY, "%s: %s", w->path,
+		    errno_text(errno, etext, sizeof(etext)));
+	if (fstatvfs(dirfd, &sv) != 0) {
+		ret = result_set(res, PROBE_UNHEALTHY, "%s: statfs: %s", w->path,
+		    errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	if ((ret = check_space(w, &sv, res)) != PROBE_HEALTHY)
+		goto out;
+	name[0] = '\0';
+	if ((fd = take_slot(dirfd, name, sizeof(name))) < 0 && errno == EBUSY) {
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s: all %d test files are in use by other probes", w->path, SLOTS);
+		goto out;
+	}
+	if (fd < 0) {
+		ret = result_set(res, PROBE_UNHEALTHY, "%s: cannot create a file: %s",
+		    w->path, errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (char)('a' + (i + (size_t)getpid()) % 26);
+	step = "write";
+	if ((n = write(fd, out, sizeof(out))) != (ssize_t)sizeof(out)) {
+		if (n >= 0)
+			errno = ENOSPC;
+		goto fail;
+	}
+	step = "fsync";
+	if (fsync(fd) != 0)
+		goto fail;
+	step = "read back";
+	if ((n = pread(fd, in, sizeof(in), 0)) != (ssize_t)sizeof(in)) {
+		if (n >= 0)
+			errno = EIO;
+		goto fail;
+	}
+	if (memcmp(in, out, sizeof(in)) != 0) {
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s: data read back differs from data written", w->path);
+		goto out;
+	}
+	step = "unlink";
+	if (unlinkat(dirfd, name, 0) != 0)
+		goto fail;
+	name[0] = '\0';
+	ret = result_set(res, PROBE_HEALTHY, "%s: writable, %s free", w->path,
+	    format_size((unsigned long long)sv.f_bavail * sv.f_frsize, etext,
+	    sizeof(etext)));
+	goto out;
+fail:
+	ret = result_set(res, PROBE_UNHEALTHY, "%s: %s: %s", w->path, step,
+	    errno_text(errno, etext, sizeof(etext)));
+out:
+	if (fd >= 0 && name[0] != '\0')
+		unlinkat(dirfd, name, 0);
+	if (fd >= 0)
+		close(fd);
+	close(dirfd);
+	return ret;
+}
+
+static void
+writable_free(struct check *c)
+{
+	struct writable_check *w = c->priv;
+
+	free(w->path);
+	free(w);
+	c->priv = NULL;
+}
+
+const struct check_type check_writable = {
+	.name = "writable",
+	.init = writable_init,
+	.set = writable_set,
+	.finish = writable_finish,
+	.run = writable_run,
+	.free = writable_free,
+};

@@ -1,0 +1,424 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "parse.h"
+#include "util.h"
+
+#define CONFIG_MAX_SIZE (1024L * 1024)
+#define SECTION_MAX_KEYS 64
+#define CHECK_NAME_MAX 63
+
+static const struct check_type *const check_types[] = {
+	&check_http, &check_tcp, &check_mount, &check_writable,
+};
+
+enum section { SEC_NONE, SEC_PROBE, SEC_CHECK };
+
+struct seen_key {
+	char name[32];
+	int line;
+};
+
+struct loader {
+	struct config *cfg;
+	FILE *f;
+	int line;		/* of the line inih is working on */
+	int err_line;		/* 0: no error yet */
+	int done;		/* stop reading */
+	char err[256];
+
+	enum section section;
+	int section_line;
+	char section_text[CONFIG_MAX_LINE + 1];
+	struct check *check;	/* the one being filled, owned by cfg */
+	int probe_seen;
+	struct seen_key seen[SECTION_MAX_KEYS];
+	size_t nseen;
+};
+
+static void loader_error(struct loader *, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+loader_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld->err_line != 0)
+		return;
+	ld->err_line = line;
+	ld->done = 1;
+	va_start(ap, fmt);
+	vsnprintf(ld->err, sizeof(ld->err), fmt, ap);
+	va_end(ap);
+}
+
+static const struct check_type *
+type_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(check_types) / sizeof(check_types[0]); i++)
+		if (strcmp(check_types[i]->name, name) == 0)
+			return check_types[i];
+	return NULL;
+}
+
+static void
+check_free(struct check *c)
+{
+	if (c == NULL)
+		return;
+	if (c->type != NULL && c->priv != NULL)
+		c->type->free(c);
+	free(c->name);
+	free(c);
+}
+
+static void
+finish_section(struct loader *ld)
+{
+	char err[200];
+	struct check *c = ld->check;
+
+	if (ld->section == SEC_CHECK && c != NULL &&
+	    c->type->finish(c, err, sizeof(err)) != 0)
+		loader_error(ld, ld->section_line, "%s in [%s]", err, ld->section_text);
+	ld->section = SEC_NONE;
+	ld->check = NULL;
+	ld->nseen = 0;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= CHECK_NAME_MAX && strspn(s,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") == n;
+}
+
+/* text is what stands between [ and ]: "probe" or "TYPE "NAME"". */
+static void
+begin_section(struct loader *ld, const char *text)
+{
+	char type[32], name[CHECK_NAME_MAX + 2], err[200];
+	const struct check_type *ct;
+	struct check *c;
+	size_t n, i;
+	const char *p;
+
+	finish_section(ld);
+	if (ld->done)
+		return;
+	snprintf(ld->section_text, sizeof(ld->section_text), "%s", text);
+	ld->section_line = ld->line;
+
+	n = strcspn(text, " \t\"");
+	if (n == 0 || n >= sizeof(type)) {
+		loader_error(ld, ld->line, "invalid section [%s]", text);
+		return;
+	}
+	memcpy(type, text, n);
+	type[n] = '\0';
+	p = text + n;
+	p += strspn(p, " \t");
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, p, n);
+	name[n] = '\0';
+
+	if (strcmp(type, "probe") == 0) {
+		if (name[0] != '\0')
+			loader_error(ld, ld->line, "section [probe] takes no name");
+		else if (ld->probe_seen)
+			loader_error(ld, ld->line, "duplicate section [probe]");
+		ld->probe_seen = 1;
+		ld->section = SEC_PROBE;
+		return;
+	}
+	if ((ct = type_by_name(type)) == NULL) {
+		loader_error(ld, ld->line,
+		    "unknown section type '%s' (use probe, http, tcp, mount or writable)",
+		    type);
+		return;
+	}
+	if (!valid_name(name)) {
+		if (name[0] == '\0')
+			loader_error(ld, ld->line,
+			    "section [%s] needs a name, as in [%s \"NAME\"]", text, type);
+		else
+			loader_error(ld, ld->line, "invalid check name in [%s] "
+			    "(use 1 to 63 letters, digits, '.', '_', ':' or '-')", text);
+		return;
+	}
+	for (i = 0; i < ld->cfg->nchecks; i++) {
+		c = ld->cfg->checks[i];
+		if (c->type == ct && strcmp(c->name, name) == 0) {
+			loader_error(ld, ld->line,
+			    "duplicate check name [%s \"%s\"] (first at line %d)",
+			    type, name, c->line);
+			return;
+		}
+	}
+	if (ld->cfg->nchecks == PROBE_MAX_CHECKS) {
+		loader_error(ld, ld->line, "too many checks (at most %d)",
+		    PROBE_MAX_CHECKS);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->name = strdup(name)) == NULL) {
+		free(c);
+		loader_error(ld, ld->line, "out of memory");
+		return;
+	}
+	c->kinds = KIND_ALL;
+	c->line = ld->line;
+	if (ct->init(c, err, sizeof(err)) != 0) {
+		check_free(c);
+		loader_error(ld, ld->line, "%s", err);
+		return;
+	}
+	c->type = ct;
+	ld->cfg->checks[ld->cfg->nchecks++] = c;
+	ld->check = c;
+	ld->section = SEC_CHECK;
+}
+
+/*
+ * inih's reader. Counts lines, spots section headers before inih sees them
+ * (so that a section has a line and an empty one is not lost), strips
+ * indentation (inih would take an indented line for a continuation) and
+ * rejects NUL bytes and lines longer than inih's buffer.
+ */
+static char *
+reader(char *buf, int size, void *arg)
+{
+	struct loader *ld = arg;
+	int ch = EOF, n = 0, skip = 1;
+	char *end;
+
+	if (ld->done)
+		return NULL;
+	ld->line++;
+	while (n < size - 1 && (ch = getc(ld->f)) != EOF) {
+		if (ch == '\0') {
+			loader_error(ld, ld->line, "NUL byte in line (not a text file?)");
+			return NULL;
+		}
+		if (skip && (ch == ' ' || ch == '\t'))
+			continue;
+		skip = 0;
+		buf[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (n == size - 1 && ch != '\n' && (ch = getc(ld->f)) != EOF &&
+	    ch != '\n') {
+		loader_error(ld, ld->line, "line is longer than %d characters",
+		    size - 1);
+		return NULL;
+	}
+	if (ch == EOF && ferror(ld->f)) {
+		loader_error(ld, ld->line, "read error: %s", strerror(errno));
+		return NULL;
+	}
+	if (n == 0 && ch == EOF) {
+		finish_section(ld);
+		return NULL;
+	}
+	if (ld->line == 1 && strncmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		memmove(buf, buf + 3, strlen(buf + 3) + 1);
+	if (buf[0] == '[' && (end = strchr(buf, ']')) != NULL) {
+		*end = '\0';
+		begin_section(ld, buf + 1);
+		*end = ']';
+	}
+	return buf;
+}
+
+static int
+key_seen(struct loader *ld, const char *key)
+{
+	const char *rep = ld->check ? ld->check->type->repeatable : NULL;
+	char word[32];
+	size_t i;
+
+	while (rep != NULL && next_word(&rep, word, sizeof(word)) == 1)
+		if (strcmp(word, key) == 0)
+			return 0;
+	for (i = 0; i < ld->nseen; i++) {
+		if (strcmp(ld->seen[i].name, key) == 0) {
+			loader_error(ld, ld->line,
+			    "'%s' is set twice in [%s] (first at line %d)",
+			    key, ld->section_text, ld->seen[i].line);
+			return 1;
+		}
+	}
+	if (ld->nseen == SECTION_MAX_KEYS) {
+		loader_error(ld, ld->line, "too many keys in [%s]", ld->section_text);
+		return 1;
+	}
+	snprintf(ld->seen[ld->nseen].name, sizeof(ld->seen[0].name), "%s", key);
+	ld->seen[ld->nseen++].line = ld->line;
+	return 0;
+}
+
+static int
+set_check_key(struct loader *ld, const char *key, const char *value)
+{
+	struct check *c = ld->check;
+	char err[200];
+	int r;
+
+	if (strcmp(key, "probes") == 0)
+		r = parse_kinds(value, &c->kinds, err, sizeof(err));
+	else if (strcmp(key, "timeout") == 0)
+		r = parse_duration(value, &c->timeout_ms, err, sizeof(err));
+	else
+		r = c->type->set(c, key, value, err, sizeof(err));
+	if (r == CHECK_UNKNOWN_KEY) {
+		loader_error(ld, ld->line, "unknown key '%s' in [%s]", key,
+		    ld->section_text);
+		return 0;
+	}
+	if (r != 0) {
+		loader_error(ld, ld->line, "%s: %s", key, err);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+handler(void *arg, const char *section, const char *key, const char *raw)
+{
+	struct loader *ld = arg;
+	char err[200];
+	char *value;
+	int ok = 0;
+
+	(void)section;
+	if (ld->done)
+		return 0;
+	if (ld->section == SEC_NONE) {
+		loader_error(ld, ld->line, "'%s' is outside any section", key);
+		return 0;
+	}
+	if (key_seen(ld, key))
+		return 0;
+	if (*raw == '\0') {
+		loader_error(ld, ld->line, "'%s' has no value", key);
+		return 0;
+	}
+	if ((value = expand_env(raw, err, sizeof(err))) == NULL) {
+		loader_error(ld, ld->line, "%s: %s", key, err);
+		return 0;
+	}
+	if (ld->section == SEC_CHECK)
+		ok = set_check_key(ld, key, value);
+	else if (strcmp(key, "timeout") == 0) {
+		ok = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err)) == 0;
+		if (!ok)
+			loader_error(ld, ld->line, "timeout: %s", err);
+	} else
+		loader_error(ld, ld->line, "unknown key '%s' in [probe]", key);
+	free(value);
+	return ok;
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct loader ld;
+	struct stat st;
+	int rc, ret = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&ld, 0, sizeof(ld));
+	cfg->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	ld.cfg = cfg;
+	if ((cfg->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	if ((ld.f = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(ld.f), &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ?
+		    "is a directory, not a config file" : "is not a regular file");
+		goto out;
+	}
+	if (st.st_size > CONFIG_MAX_SIZE) {
+		snprintf(err, errlen, "%s: is larger than %ld bytes", path,
+		    CONFIG_MAX_SIZE);
+		goto out;
+	}
+	rc = ini_parse_stream(reader, &ld, handler, &ld);
+	if (rc > 0 && (ld.err_line == 0 || rc < ld.err_line)) {
+		snprintf(err, errlen,
+		    "%s:%d: syntax error (expected [section] or key = value)", path, rc);
+		goto out;
+	}
+	if (ld.err_line != 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, ld.err_line, ld.err);
+		goto out;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot parse (inih error %d)", path, rc);
+		goto out;
+	}
+	if (cfg->nchecks == 0) {
+		snprintf(err, errlen, "%s: no checks defined", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ld.f != NULL)
+		fclose(ld.f);
+	return ret;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nchecks; i++)
+		check_free(cfg->checks[i]);
+	free(cfg->path);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+size_t
+config_select(struct config *cfg, unsigned kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nchecks; i++) {
+		cfg->checks[i]->selected = (cfg->checks[i]->kinds & kind) != 0;
+		n += (size_t)cfg->checks[i]->selected;
+	}
+	return n;
+}

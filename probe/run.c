@@ -1,0 +1,303 @@
+/*
+ * run.c: every check runs in a forked process of its own and reports over a
+ * pipe. The parent only waits, with poll(), and kills what runs out of time,
+ * so nothing a check does (a dead NFS server, a silent HTTP peer, a DNS
+ * lookup that never ends) can hold the probe past its deadline. A child stuck
+ * in uninterruptible sleep cannot be killed; it is left behind holding
+ * neither stdout nor stderr, and a guard keeps such children from piling up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "util.h"
+
+#define GUARD_RETRY_MS 5
+#define REAP_WAIT_MS 20
+
+enum job_state { JOB_IDLE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
+
+struct job {
+	struct check *c;
+	enum job_state state;
+	long budget;		/* ms the check may take */
+	double start;
+	pid_t pid;
+	int fd;			/* read end of the result pipe */
+};
+
+/*
+ * A guard is an abstract Unix socket bound to one of RUN_GUARD_SLOTS names
+ * derived from the path; the child holds it for its whole life, hung or
+ * not. Abstract names need no filesystem and vanish with their last holder;
+ * they are shared by the containers of a pod (one network namespace).
+ * Returns a socket, -1 when every slot is taken, -2 when guards cannot be
+ * had here (the check then runs unguarded).
+ */
+static int
+guard_take(const char *path)
+{
+	struct sockaddr_un sa;
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+	socklen_t len;
+	int fd, i, n;
+
+	for (p = path; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -2;
+	for (i = 0; i < RUN_GUARD_SLOTS; i++) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		    "probe/fs/%016llx/%d", (unsigned long long)h, i);
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+		if (bind(fd, (struct sockaddr *)&sa, len) == 0)
+			return fd;
+		if (errno != EADDRINUSE) {
+			close(fd);
+			return -2;
+		}
+	}
+	close(fd);
+	return -1;
+}
+
+static void
+job_done(struct job *j, double now)
+{
+	j->state = JOB_DONE;
+	j->c->duration_ms = now - j->start;
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+}
+
+static void __attribute__((noreturn))
+child(const struct check *c, long budget, int wfd, pid_t parent)
+{
+	struct check_result r;
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	/* Whoever reads our stdout waits for EOF: a hung child must not hold it. */
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	} else {
+		close(0);
+		close(1);
+		close(2);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	memset(&r, 0, sizeof(r));
+	c->type->run(c, budget, &r);
+	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+/* Returns 1 if started, 0 if its guard is busy, -1 if it failed (result set). */
+static int
+job_start(struct job *j, double now)
+{
+	char etext[ERRNO_TEXT_MAX];
+	int guard = -2, p[2];
+	pid_t parent = getpid();
+
+	if (j->c->guard != NULL && (guard = guard_take(j->c->guard)) == -1)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		result_set(&j->c->result, PROBE_UNHEALTHY, "cannot start: pipe: %s",
+		    errno_text(errno, etext, sizeof(etext)));
+		goto fail;
+	}
+	j->start = now;
+	if ((j->pid = fork()) < 0) {
+		result_set(&j->c->result, PROBE_UNHEALTHY, "cannot start: fork: %s",
+		    errno_text(errno, etext, sizeof(etext)));
+		close(p[0]);
+		close(p[1]);
+		goto fail;
+	}
+	if (j->pid == 0) {
+		close(p[0]);
+		child(j->c, j->budget, p[1], parent);
+	}
+	close(p[1]);
+	if (guard >= 0)
+		close(guard);
+	j->fd = p[0];
+	j->state = JOB_RUNNING;
+	return 1;
+fail:
+	if (guard >= 0)
+		close(guard);
+	j->start = now;
+	job_done(j, now);
+	return -1;
+}
+
+static void
+job_collect(struct job *j, double now)
+{
+	struct check_result r;
+	ssize_t n;
+	int st;
+
+	do
+		n = read(j->fd, &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(r)) {
+		r.message[sizeof(r.message) - 1] = '\0';
+		r.detail[sizeof(r.detail) - 1] = '\0';
+		r.healthy = r.healthy == 1;
+		j->c->result = r;
+	} else if (waitpid(j->pid, &st, WNOHANG) == j->pid) {
+		j->pid = 0;
+		if (WIFSIGNALED(st))
+			result_set(&j->c->result, PROBE_UNHEALTHY,
+			    "check process died of signal %d", WTERMSIG(st));
+		else
+			result_set(&j->c->result, PROBE_UNHEALTHY,
+			    "check process exited with status %d and no result",
+			    WEXITSTATUS(st));
+	} else
+		result_set(&j->c->result, PROBE_UNHEALTHY,
+		    "check process ended without a result");
+	job_done(j, now);
+}
+
+/* Wait a little for killed and finished children, so that no zombie stays. */
+static void
+reap(struct job *jobs, size_t n)
+{
+	struct timespec ms = { 0, 1000000 };
+	double until = now_ms() + REAP_WAIT_MS;
+	size_t i, left;
+
+	do {
+		for (i = 0, left = 0; i < n; i++) {
+			if (jobs[i].pid <= 0)
+				continue;
+			if (waitpid(jobs[i].pid, NULL, WNOHANG) != 0)
+				jobs[i].pid = 0;
+			else
+				left++;
+		}
+	} while (left > 0 && now_ms() < until && nanosleep(&ms, NULL) == 0);
+}
+
+static void
+job_expire(struct job *j, double now, int waited_for_guard)
+{
+	if (waited_for_guard) {
+		j->start = now - (double)j->budget;
+		result_set(&j->c->result, PROBE_UNHEALTHY,
+		    "timed out after %ldms: %d earlier checks of %s are still running "
+		    "(hung filesystem?)", j->budget, RUN_GUARD_SLOTS, j->c->guard);
+	} else {
+		kill(j->pid, SIGKILL);
+		result_set(&j->c->result, PROBE_UNHEALTHY, "timed out after %ldms",
+		    j->budget);
+	}
+	job_done(j, now);
+}
+
+int
+run_checks(struct check **checks, size_t n, long deadline_ms, char *err,
+    size_t errlen)
+{
+	struct job jobs[PROBE_MAX_CHECKS];
+	struct pollfd pfd[PROBE_MAX_CHECKS];
+	struct job *pj[PROBE_MAX_CHECKS];
+	double t0 = now_ms(), now, left;
+	size_t i, np;
+	int wait, r, ret = PROBE_HEALTHY;
+
+	if (n > PROBE_MAX_CHECKS) {
+		snprintf(err, errlen, "too many checks");
+		return PROBE_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		struct check *c = checks[i];
+
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].c = c;
+		jobs[i].fd = -1;
+		jobs[i].start = t0;
+		memset(&c->result, 0, sizeof(c->result));
+		c->duration_ms = 0;
+		if (!c->selected)
+			continue;
+		jobs[i].state = JOB_WAITING;
+		jobs[i].budget = c->timeout_ms > 0 && c->timeout_ms < deadline_ms ?
+		    c->timeout_ms : deadline_ms;
+	}
+	for (;;) {
+		now = now_ms();
+		wait = -1;
+		np = 0;
+		for (i = 0; i < n; i++) {
+			struct job *j = &jobs[i];
+
+			if (j->state == JOB_WAITING) {
+				if ((r = job_start(j, now)) == 0 &&
+				    now - t0 >= (double)j->budget)
+					job_expire(j, now, 1);
+				else if (r == 0)
+					wait = wait < 0 || wait > GUARD_RETRY_MS ?
+					    GUARD_RETRY_MS : wait;
+			}
+			if (j->state != JOB_RUNNING)
+				continue;
+			left = j->start + (double)(j->budget + RUN_GRACE_MS) - now;
+			if (left <= 0) {
+				job_expire(j, now, 0);
+				continue;
+			}
+			if (wait < 0 || left + 1 < wait)
+				wait = (int)left + 1;
+			pfd[np].fd = j->fd;
+			pfd[np].events = POLLIN;
+			pj[np++] = j;
+		}
+		if (wait < 0)
+			break;
+		r = poll(pfd, np, wait);
+		now = now_ms();
+		if (r < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			for (i = 0; i < np; i++)
+				job_expire(pj[i], now, 0);
+			ret = PROBE_ERROR;
+			break;
+		}
+		for (i = 0; r > 0 && i < np; i++)
+			if (pfd[i].revents != 0)
+				job_collect(pj[i], now);
+	}
+	reap(jobs, n);
+	for (i = 0; i < n && ret == PROBE_HEALTHY; i++)
+		if (checks[i]->selected && !checks[i]->result.healthy)
+			ret = PROBE_UNHEALTHY;
+	return ret;
+}

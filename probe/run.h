@@ -1,0 +1,22 @@
+/* run.h: running the selected checks at once, within a deadline. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "probe.h"
+
+/* How long after a check's own time is up its process is killed. */
+#define RUN_GRACE_MS 30
+/* How many checks may be in flight on one path's filesystem at a time,
+ * across all probe processes of a pod (hung ones included). */
+#define RUN_GUARD_SLOTS 4
+
+/*
+ * Run every selected check in a process of its own and wait for all of
+ * them, or for deadline_ms (a check's own timeout may be shorter). Each
+ * check's result and duration_ms are filled. Returns PROBE_HEALTHY,
+ * PROBE_UNHEALTHY, or PROBE_ERROR with err filled when nothing could run.
+ */
+int run_checks(struct check **checks, size_t n, long deadline_ms,
+    char *err, size_t errlen);
+
+#endif

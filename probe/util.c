@@ -1,0 +1,110 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "probe.h"
+#include "util.h"
+
+static void
+vformat(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char *p;
+
+	vsnprintf(buf, len, fmt, ap);
+	for (p = buf; *p != '\0'; p++)	/* one line, printable, whatever came in */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
+int
+result_set(struct check_result *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->healthy = status == PROBE_HEALTHY;
+	va_start(ap, fmt);
+	vformat(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void
+result_detail(struct check_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(r->detail, sizeof(r->detail), fmt, ap);
+	va_end(ap);
+}
+
+double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *
+errno_text(int e, char *buf, size_t len)
+{
+	static const struct { int e; const char *name; } names[] = {
+		{ ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { EPERM, "EPERM" },
+		{ EROFS, "EROFS" }, { ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" },
+		{ EIO, "EIO" }, { ESTALE, "ESTALE" }, { ENOTCONN, "ENOTCONN" },
+		{ ENOTDIR, "ENOTDIR" }, { ELOOP, "ELOOP" }, { EEXIST, "EEXIST" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EINTR, "EINTR" },
+	};
+	const char *s = strerror(e);
+	size_t i, n;
+
+	snprintf(buf, len, "%s", s);
+	if (buf[0] != '\0' && !(isupper((unsigned char)buf[0]) &&
+	    isupper((unsigned char)buf[1])))
+		buf[0] = (char)tolower((unsigned char)buf[0]);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].e != e)
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, " (%s)", names[i].name);
+		break;
+	}
+	return buf;
+}
+
+int
+set_string(char **dst, const char *value, char *err, size_t errlen)
+{
+	char *s;
+
+	if ((s = strdup(value)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+const char *
+format_size(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	size_t i;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu B", bytes);
+		return buf;
+	}
+	for (i = 0, v /= 1024; v >= 1024 && i < 4; i++)
+		v /= 1024;
+	snprintf(buf, len, "%.1f %s", v, units[i]);
+	return buf;
+}

@@ -1,0 +1,19 @@
+/* util.h: small helpers the checks share. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+#define ERRNO_TEXT_MAX 64
+
+/* strerror(e) in lowercase with the errno name where it helps, such as
+ * "read-only file system (EROFS)"; returns buf. */
+const char *errno_text(int e, char *buf, size_t len);
+
+/* Replace *dst with a copy of value; returns 0, or -1 with err filled. */
+int set_string(char **dst, const char *value, char *err, size_t errlen);
+
+/* A byte count for people: "512 B", "1.5 MiB"; returns buf. */
+const char *format_size(unsigned long long bytes, char *buf, size_t len);
+
+#endif

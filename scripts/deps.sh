@@ -1,0 +1,38 @@
+#!/bin/sh
+# deps.sh GROUP...: make sure the Debian packages a make target needs are
+# installed. As root they are installed with apt-get (saying so); otherwise
+# the exact command is printed and the script fails.
+set -eu
+
+pkgs=""
+for group in "$@"; do
+	case "$group" in
+	build) pkgs="$pkgs gcc make pkg-config libcurl4-openssl-dev libinih-dev" ;;
+	test) pkgs="$pkgs libcriterion-dev python3 libfuse3-dev fuse3 util-linux procps" ;;
+	check) pkgs="$pkgs valgrind" ;;
+	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $pkgs; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "probe: missing packages:$missing" >&2
+	echo "probe: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "probe: installing$missing with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them once if needed.
+if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
+	apt-get update -qq
+	apt-get install -y -qq $missing >/dev/null
+fi
