@@ -112,32 +112,31 @@ out:
 	return dead;
 }
 
-/* Create and lock a slot; returns its fd or -1 with errno set. */
+/*
+ * Remove the leftovers of dead runs, then create and lock a free slot.
+ * Returns its fd, or -1 with errno set (EBUSY: every slot is in use).
+ */
 static int
 take_slot(int dirfd, char *name, size_t namelen)
 {
-	int i, fd, busy = 0, saved;
+	int i, fd;
 
+	for (i = 0; i < SLOTS; i++) {
+		snprintf(name, namelen, SLOT_PREFIX "%d", i);
+		reclaim(dirfd, name);
+	}
 	for (i = 0; i < SLOTS; i++) {
 		snprintf(name, namelen, SLOT_PREFIX "%d", i);
 		fd = openat(dirfd, name,
 		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == EEXIST && reclaim(dirfd, name))
-			fd = openat(dirfd, name,
-			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == EEXIST) {
-			busy++;
+		if (fd < 0 && errno == EEXIST)
 			continue;
-		}
 		if (fd < 0)
 			return -1;
 		if ((flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) &&
 		    same_file(dirfd, name, fd))
 			return fd;
-		saved = errno;	/* taken away between create and lock: next slot */
-		close(fd);
-		errno = saved;
-		busy++;
+		close(fd);	/* taken away between create and lock: next slot */
 	}
 	errno = EBUSY;
 	return -1;

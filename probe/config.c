@@ -15,6 +15,7 @@
 #define CONFIG_MAX_SIZE (1024L * 1024)
 #define SECTION_MAX_KEYS 64
 #define CHECK_NAME_MAX 63
+#define SYNTAX_ERROR "syntax error (expected [section] or key = value)"
 
 static const struct check_type *const check_types[] = {
 	&check_http, &check_tcp, &check_mount, &check_writable,
@@ -249,7 +250,9 @@ reader(char *buf, int size, void *arg)
 		*end = '\0';
 		begin_section(ld, buf + 1);
 		*end = ']';
-	}
+	} else if (strchr(";#\r\n", buf[0]) == NULL &&
+	    (buf[0] == '[' || buf[strcspn(buf, "=:")] == '\0'))
+		loader_error(ld, ld->line, SYNTAX_ERROR);
 	return buf;
 }
 
@@ -377,8 +380,7 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	}
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
 	if (rc > 0 && (ld.err_line == 0 || rc < ld.err_line)) {
-		snprintf(err, errlen,
-		    "%s:%d: syntax error (expected [section] or key = value)", path, rc);
+		snprintf(err, errlen, "%s:%d: " SYNTAX_ERROR, path, rc);
 		goto out;
 	}
 	if (ld.err_line != 0) {

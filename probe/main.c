@@ -150,7 +150,9 @@ main(int argc, char **argv)
 	o.report.kind = KIND_ALL;
 	if (parse_args(argc, argv, &o) != 0)
 		return PROBE_ERROR;
-	if (o.config == NULL && (o.config = getenv("PROBE_CONFIG")) == NULL)
+	if (o.config == NULL)
+		o.config = getenv("PROBE_CONFIG");
+	if (o.config == NULL || *o.config == '\0')
 		o.config = CONFIG_DEFAULT_PATH;
 
 	if (config_load(&cfg, o.config, err, sizeof(err)) != 0) {

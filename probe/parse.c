@@ -24,11 +24,11 @@ parse_milli(const char *s, unsigned long long limit, unsigned long long *out)
 			return NULL;
 	}
 	v *= 1000;
-	if (*s == '.') {
+	if (*s == '.' && digits > 0) {
 		s++;
 		if (!isdigit((unsigned char)*s))
 			return NULL;
-		for (; isdigit((unsigned char)*s); s++, digits++) {
+		for (; isdigit((unsigned char)*s); s++) {
 			scale /= 10;
 			v += (unsigned long long)(*s - '0') * (unsigned)scale;
 		}

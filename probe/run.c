@@ -25,7 +25,7 @@
 #include "util.h"
 
 #define GUARD_RETRY_MS 5
-#define REAP_WAIT_MS 20
+#define REAP_WAIT_MS 10
 
 enum job_state { JOB_IDLE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
@@ -216,8 +216,12 @@ job_expire(struct job *j, double now, int waited_for_guard)
 		    "(hung filesystem?)", j->budget, RUN_GUARD_SLOTS, j->c->guard);
 	} else {
 		kill(j->pid, SIGKILL);
-		result_set(&j->c->result, PROBE_UNHEALTHY, "timed out after %ldms",
-		    j->budget);
+		if (j->c->guard != NULL)
+			result_set(&j->c->result, PROBE_UNHEALTHY, "timed out after %ldms "
+			    "(no answer from the filesystem at %s)", j->budget, j->c->guard);
+		else
+			result_set(&j->c->result, PROBE_UNHEALTHY, "timed out after %ldms",
+			    j->budget);
 	}
 	job_done(j, now);
 }

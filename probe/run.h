@@ -5,7 +5,7 @@
 #include "probe.h"
 
 /* How long after a check's own time is up its process is killed. */
-#define RUN_GRACE_MS 30
+#define RUN_GRACE_MS 20
 /* How many checks may be in flight on one path's filesystem at a time,
  * across all probe processes of a pod (hung ones included). */
 #define RUN_GUARD_SLOTS 4

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Test HTTP server for the integration suite.
+
+httpd.py PORTFILE [UNIX_SOCKET]: serves on a free loopback port, writes the
+port to PORTFILE, and on UNIX_SOCKET too when given. Paths:
+  /ok            200 "ok"              /status/N   status N
+  /slow/MS       200 after MS ms       /body       200 "hello world"
+  /redirect      302 to /ok            /loop       302 to /loop
+  /redirect-other 302 to another host's /ok
+  /need-header   200 if X-Probe: 1 was sent, else 400
+  /big           200 with a 10 MB body /endless    200, a body that never ends
+  /hits          how many requests came before this one
+A second listener on PORTFILE.silent accepts and never answers.
+"""
+import http.server
+import os
+import socket
+import socketserver
+import sys
+import threading
+import time
+
+hits = 0
+hits_lock = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        global hits
+        with hits_lock:
+            if self.path != "/hits":
+                hits += 1
+            n = hits
+        p = self.path
+        if p == "/ok":
+            self.reply(200, b"ok\n")
+        elif p.startswith("/status/"):
+            self.reply(int(p.split("/")[2]), b"status\n")
+        elif p.startswith("/slow/"):
+            time.sleep(int(p.split("/")[2]) / 1000.0)
+            self.reply(200, b"slow ok\n")
+        elif p == "/body":
+            self.reply(200, b"hello world\n")
+        elif p == "/redirect":
+            self.reply(302, headers=[("Location", "/ok")])
+        elif p == "/loop":
+            self.reply(302, headers=[("Location", "/loop")])
+        elif p == "/redirect-other":
+            port = self.server.server_address[1]
+            self.reply(302, headers=[("Location", "http://other.invalid:%d/ok" % port)])
+        elif p == "/need-header":
+            self.reply(200 if self.headers.get("X-Probe") == "1" else 400, b"h\n")
+        elif p == "/big":
+            self.reply(200, b"x" * (10 * 1024 * 1024))
+        elif p == "/endless":
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"y" * 65536)
+            except OSError:
+                pass
+        elif p == "/hits":
+            self.reply(200, b"%d\n" % n)
+        else:
+            self.reply(404, b"no\n")
+
+    do_HEAD = do_GET
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up early are what the tests are about
+
+
+class UnixServer(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+    handle_error = Server.handle_error
+
+    def get_request(self):
+        conn, _ = super().get_request()
+        return conn, ("unix", 0)
+
+
+def silent(portfile):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(64)
+    with open(portfile + ".silent", "w") as f:
+        f.write("%d\n" % s.getsockname()[1])
+    held = []
+    while True:
+        c, _ = s.accept()
+        held.append(c)  # never read, never answer, never close
+
+
+def main():
+    portfile = sys.argv[1]
+    srv = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=silent, args=(portfile,), daemon=True).start()
+    if len(sys.argv) > 2:
+        path = sys.argv[2]
+        if os.path.exists(path):
+            os.unlink(path)
+        usrv = UnixServer(path, Handler)
+        threading.Thread(target=usrv.serve_forever, daemon=True).start()
+    while not os.path.exists(portfile + ".silent"):
+        time.sleep(0.01)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+# lib.sh: helpers for the integration suites (sourced).
+# A test runs the real binary with run_probe, then states what it expects
+# with expect: the exit code, the exact first line (a glob pattern), and a
+# time limit where it matters. The suite ends with "N passed, N failed".
+
+passed=0
+failed=0
+skipped=0
+
+# run_probe ARGS...: run $PROBE; sets RC, OUT, ERR, FIRST (first line of
+# stdout, else of stderr) and MS (wall time in milliseconds).
+run_probe() {
+	local start
+	start=$(date +%s%N)
+	timeout -s KILL 20 "${RUN_AS[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	MS=$((($(date +%s%N) - start) / 1000000))
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	FIRST=$(head -n 1 "$T/out")
+	[ -n "$FIRST" ] || FIRST=$(head -n 1 "$T/err")
+}
+RUN_AS=()
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok - $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1: $2"
+	{
+		echo "  exit code: $RC, ${MS}ms"
+		echo "$OUT" | sed 's/^/  stdout: /'
+		echo "$ERR" | sed 's/^/  stderr: /'
+	} | head -n 20
+}
+
+skip() {
+	skipped=$((skipped + 1))
+	echo "skip - $1: $2"
+}
+
+# literal GLOB: GLOB with only * left special ([, ] and ? match themselves).
+literal() {
+	local s=${1//\[/\\[}
+	s=${s//\]/\\]}
+	printf '%s' "${s//\?/\\?}"
+}
+
+# expect NAME RC FIRST_LINE_GLOB [MAX_MS]: * in the glob matches anything.
+expect() {
+	local name=$1 rc=$2 first max=${4:-}
+	first=$(literal "$3")
+	if [ "$RC" != "$rc" ]; then
+		fail "$name" "exit code $RC, expected $rc"
+	elif [[ "$FIRST" != $first ]]; then
+		fail "$name" "first line '$FIRST', expected '$first'"
+	elif [ -n "$max" ] && [ "$MS" -gt "$max" ]; then
+		fail "$name" "took ${MS}ms, more than ${max}ms"
+	else
+		pass "$name"
+	fi
+}
+
+# expect_line NAME GLOB: some line of stdout matches GLOB.
+expect_line() {
+	local line glob
+	glob=$(literal "$2")
+	while IFS= read -r line; do
+		if [[ "$line" == $glob ]]; then
+			pass "$1"
+			return
+		fi
+	done <<<"$OUT"
+	fail "$1" "no line of stdout matches '$2'"
+}
+
+# expect_true NAME COMMAND...: the command succeeds.
+expect_true() {
+	local name=$1
+	shift
+	if "$@"; then
+		pass "$name"
+	else
+		fail "$name" "'$*' failed"
+	fi
+}
+
+# ini NAME: write stdin to $T/NAME.ini
+ini() {
+	cat >"$T/$1.ini"
+}
+
+summary() {
+	echo
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" -eq 0 ]
+}

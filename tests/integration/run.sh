@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# run.sh PROBE: the integration suite. Runs the real binary against a real
+# HTTP server on loopback, real mounts in a private mount namespace and a
+# filesystem that hangs forever (FUSE). Mount tests need root; without it
+# they are skipped and say why. Set HANGFS to the hangfs helper binary.
+set -u
+PROBE=$(readlink -f "${1:?usage: run.sh PROBE}")
+HERE=$(cd "$(dirname "$0")" && pwd)
+HELPERS=$(cd "$HERE/../helpers" && pwd)
+HANGFS=${HANGFS:+$(readlink -f "$HANGFS")}
+
+# As root, run in a private mount namespace: every mount made here is
+# invisible outside and gone when the suite ends.
+if [ "$(id -u)" = 0 ] && [ -z "${PROBE_TEST_NS:-}" ] && unshare -m true 2>/dev/null; then
+	export PROBE_TEST_NS=1
+	exec unshare -m --propagation private "$0" "$@"
+fi
+
+T=$(mktemp -d /tmp/probe-it.XXXXXX)
+chmod 755 "$T"
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -CONT "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	if [ -n "${PROBE_TEST_NS:-}" ]; then
+		grep -o " $T[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null
+		done
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+. "$HERE/lib.sh"
+
+echo "# probe integration tests: $PROBE"
+python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
+PIDS+=($!)
+for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+P=$(cat "$T/port")
+SILENT=$(cat "$T/port.silent")
+BASE=http://127.0.0.1:$P
+
+. "$HERE/test_cli.sh"
+. "$HERE/test_http.sh"
+if [ -n "${PROBE_TEST_NS:-}" ]; then
+	. "$HERE/test_fs.sh"
+else
+	skip "filesystem tests" "need root to make mounts (unshare -m)"
+fi
+summary

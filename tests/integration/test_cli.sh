@@ -1,0 +1,112 @@
+# test_cli.sh: command line, exit codes, output formats (sourced by run.sh).
+
+ini ok <<EOT
+[probe]
+timeout = 1s
+[http "app"]
+url = $BASE/ok
+probes = liveness readiness
+[tcp "port"]
+address = 127.0.0.1:$P
+probes = readiness
+EOT
+
+run_probe --help
+expect "--help" 0 "usage: probe [-c FILE] [-t DURATION] [-o text|json] [-q] [-v] [KIND]"
+expect_line "--help documents exit code 3" "  3  could not run: usage, config or internal error"
+
+run_probe --version
+expect "--version" 0 "probe *.*.*"
+
+run_probe -c "$T/ok.ini"
+expect "all checks by default" 0 "healthy: 2 of 2 checks passed (all, *ms)"
+
+run_probe -c "$T/ok.ini" liveness
+expect "KIND selects the checks" 0 "healthy: 1 of 1 checks passed (liveness, *ms)"
+
+run_probe -c "$T/ok.ini" startup
+expect "no check for KIND is exit 3" 3 "probe: $T/ok.ini: no check selected for startup"
+
+run_probe -c "$T/ok.ini" sometimes
+expect "unknown KIND" 3 "probe: unknown kind 'sometimes' (use liveness, readiness, startup or all)"
+
+run_probe -c "$T/ok.ini" liveness readiness
+expect "two KINDs" 3 "probe: unexpected argument 'readiness' (see probe --help)"
+
+run_probe --bogus
+expect "unknown option" 3 "probe: unknown option '--bogus' (see probe --help)"
+
+run_probe -c
+expect "option without its value" 3 "probe: option '-c' needs a value (see probe --help)"
+
+run_probe -c "$T/ok.ini" -t soon
+expect "-t with a bad duration" 3 "probe: -t: invalid duration 'soon' (examples: 800ms, 2s, 1m)"
+
+run_probe -c "$T/ok.ini" -o xml
+expect "-o with a bad format" 3 "probe: -o: unknown format 'xml' (use text or json)"
+
+run_probe -c /nonexistent/probe.ini
+expect "missing config file" 3 "probe: /nonexistent/probe.ini: cannot open: No such file or directory"
+
+PROBE_CONFIG=$T/ok.ini run_probe readiness
+expect "\$PROBE_CONFIG names the config" 0 "healthy: 2 of 2 checks passed (readiness, *ms)"
+
+PROBE_CONFIG=/nonexistent/env.ini run_probe -c "$T/ok.ini" liveness
+expect "-c wins over \$PROBE_CONFIG" 0 "healthy: 1 of 1 checks passed (liveness, *ms)"
+
+PROBE_CONFIG= run_probe
+expect "default config path" 3 "probe: /etc/probe/probe.ini: cannot open: *"
+
+ini typo <<EOT
+[probe]
+timeout = 800ms
+[http "time-server"]
+url = $BASE/ok
+urll = $BASE/ok
+EOT
+run_probe -c "$T/typo.ini"
+expect "config error names file and line" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"]"
+[ -z "$OUT" ] && pass "config error prints nothing on stdout" || fail "config error prints nothing on stdout" "stdout not empty"
+
+run_probe -c "$T/typo.ini" --check-config
+expect "--check-config rejects a bad config" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"]"
+
+run_probe -c "$T/ok.ini" --check-config
+expect "--check-config" 0 "$T/ok.ini: ok, 2 checks, deadline 1000ms"
+expect_line "--check-config lists readiness" "readiness  http \"app\", tcp \"port\""
+expect_line "--check-config lists startup" "startup    (none)"
+
+run_probe -c "$T" --check-config
+expect "a directory as config" 3 "probe: $T: is a directory, not a config file"
+
+head -c 4096 /dev/urandom >"$T/garbage.ini"
+run_probe -c "$T/garbage.ini"
+expect "binary garbage as config" 3 "probe: $T/garbage.ini:*"
+
+run_probe -q -c "$T/ok.ini"
+expect "-q prints nothing when healthy" 0 ""
+
+ini down <<EOT
+[http "app"]
+url = $BASE/status/503
+EOT
+run_probe -q -c "$T/down.ini"
+expect "-q still reports a failure" 1 "unhealthy: http \"app\": HTTP 503"
+
+run_probe -o json -c "$T/down.ini"
+if [ "$RC" = 1 ] && python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+assert d["kind"] == "all" and d["healthy"] is False, d
+assert isinstance(d["duration_ms"], float), d
+c = d["checks"][0]
+assert c == {"name": "app", "type": "http", "healthy": False,
+             "duration_ms": c["duration_ms"], "message": "HTTP 503"}, c
+' <<<"$OUT"; then
+	pass "-o json"
+else
+	fail "-o json" "unexpected JSON"
+fi
+
+run_probe -v -c "$T/ok.ini" liveness
+expect_line "-v adds the detail" "      GET $BASE/ok: HTTP 200 after 0 redirects"

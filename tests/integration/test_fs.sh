@@ -1,0 +1,212 @@
+# test_fs.sh: mount and writable checks on real mounts, a hung filesystem
+# and a DNS server that never answers. Runs as root in a private mount
+# namespace (sourced by run.sh).
+
+# fs_case NAME RC FIRST_GLOB MAX_MS TYPE PATH KEY=VALUE...: one check "data".
+fs_case() {
+	local name=$1 rc=$2 first=$3 max=$4 type=$5 path=$6
+	shift 6
+	{
+		echo "[$type \"data\"]"
+		echo "path = $path"
+		printf '%s\n' "$@"
+	} >"$T/f.ini"
+	run_probe -c "$T/f.ini"
+	expect "$name" "$rc" "$first" "$max"
+}
+
+# snapshot DIR: names, modes, sizes and contents of everything in DIR.
+snapshot() {
+	(cd "$1" && find . -type d -printf '%p %m %U\n' | sort &&
+		find . ! -type d -printf '%p %y %m %s %U\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort)
+}
+
+V=$T/vol
+mkdir -p "$V" "$T/plain" "$T/ro" "$T/full" "$T/inodes" "$T/gone"
+mount -t tmpfs -o size=8m,mode=755 tmpfs "$V"
+mount --bind "$V" "$T/ro"
+mount -o remount,bind,ro "$T/ro"
+mount -t tmpfs -o size=64k tmpfs "$T/full"
+mount -t tmpfs -o size=1m,nr_inodes=20 tmpfs "$T/inodes"
+mkdir "$V/app"
+echo "42" >"$V/visits"
+echo "app data" >"$V/app/state"
+echo "not ours" >"$V/.probe-writable.x"
+ln -s "$V" "$T/link"
+
+fs_case "mount: tmpfs mount point" 0 "healthy: 1 of 1 checks passed (all, *ms)" "" mount "$V"
+expect_line "mount: reports type and source" "ok    mount     data  *  $V: tmpfs from tmpfs, rw"
+fs_case "mount: a plain directory is not a mount point" 1 \
+	"unhealthy: mount \"data\": $T/plain is not a mount point (it is on *" "" mount "$T/plain"
+fs_case "mount: a directory inside a mount is not its mount point" 1 \
+	"unhealthy: mount \"data\": $V/app is not a mount point (it is on $V, tmpfs from tmpfs)" "" \
+	mount "$V/app"
+fs_case "mount: read-only bind mount, mode = rw" 1 \
+	"unhealthy: mount \"data\": $T/ro (tmpfs from tmpfs) is mounted read-only" "" mount "$T/ro" "mode = rw"
+fs_case "mount: read-only bind mount, mode = ro" 0 "healthy: *" "" mount "$T/ro" "mode = ro"
+fs_case "mount: rw mount, mode = ro" 1 \
+	"unhealthy: mount \"data\": $V (tmpfs from tmpfs) is mounted read-write, expected ro" "" \
+	mount "$V" "mode = ro"
+fs_case "mount: fstype not allowed" 1 \
+	"unhealthy: mount \"data\": $V is tmpfs from tmpfs, expected ext4 xfs" "" mount "$V" "fstype = ext4 xfs"
+fs_case "mount: fstype allowed" 0 "healthy: *" "" mount "$V" "fstype = ext4 tmpfs"
+fs_case "mount: a symlink to a mount point" 0 "healthy: *" "" mount "$T/link"
+fs_case "mount: missing path" 1 \
+	"unhealthy: mount \"data\": $T/missing: no such file or directory (ENOENT)" "" mount "$T/missing"
+mount -t tmpfs tmpfs "$T/gone"
+fs_case "mount: present" 0 "healthy: *" "" mount "$T/gone"
+umount "$T/gone"
+fs_case "mount: the same path after the volume went away" 1 \
+	"unhealthy: mount \"data\": $T/gone is not a mount point (it is on *" "" mount "$T/gone"
+
+before=$(snapshot "$V")
+fs_case "writable: tmpfs" 0 "healthy: 1 of 1 checks passed (all, *ms)" "" writable "$V"
+expect_line "writable: reports free space" "ok    writable  data  *  $V: writable, *MiB free"
+after=$(snapshot "$V")
+[ "$before" = "$after" ] && pass "writable: leaves the directory as it found it" ||
+	fail "writable: leaves the directory as it found it" "$(diff <(echo "$before") <(echo "$after"))"
+
+fs_case "writable: read-only mount" 1 \
+	"unhealthy: writable \"data\": $T/ro: cannot create a file: read-only file system (EROFS)" "" \
+	writable "$T/ro"
+dd if=/dev/zero of="$T/full/fill" bs=4k count=100 2>/dev/null
+fs_case "writable: full filesystem" 1 \
+	"unhealthy: writable \"data\": $T/full: write: no space left on device (ENOSPC)" "" writable "$T/full"
+fs_case "writable: below min_free" 1 \
+	"unhealthy: writable \"data\": $V: * MiB free, below min_free 100.0 MiB" "" writable "$V" "min_free = 100MiB"
+fs_case "writable: below min_free percent" 1 \
+	"unhealthy: writable \"data\": $T/full: 0.00% free, below min_free 5.00%" "" writable "$T/full" "min_free = 5%"
+fs_case "writable: enough free" 0 "healthy: *" "" writable "$V" "min_free = 1MiB" "min_free_inodes = 10"
+fs_case "writable: below min_free_inodes" 1 \
+	"unhealthy: writable \"data\": $T/inodes: * inodes free, below min_free_inodes 100" "" \
+	writable "$T/inodes" "min_free_inodes = 100"
+fs_case "writable: a symlinked data directory is followed" 0 "healthy: *" "" writable "$T/link"
+fs_case "writable: missing directory" 1 \
+	"unhealthy: writable \"data\": $T/missing: no such file or directory (ENOENT)" "" writable "$T/missing"
+
+RUN_AS=(setpriv --reuid 65532 --regid 65532 --clear-groups)
+fs_case "writable: as uid 65532 in a root-owned directory" 1 \
+	"unhealthy: writable \"data\": $V: cannot create a file: permission denied (EACCES)" "" writable "$V"
+mkdir "$V/nonroot" && chown 65532:65532 "$V/nonroot"
+fs_case "writable: as uid 65532 in its own directory" 0 "healthy: *" "" writable "$V/nonroot"
+fs_case "mount: as uid 65532" 0 "healthy: *" "" mount "$V"
+RUN_AS=()
+
+# Leftovers of killed runs are removed; a slot held by a live run is not.
+touch "$V/.probe-writable.0" "$V/.probe-writable.2"
+before=$(snapshot "$V" | grep -v probe-writable)
+fs_case "writable: with leftovers of killed runs" 0 "healthy: *" "" writable "$V"
+if [ ! -e "$V/.probe-writable.0" ] && [ ! -e "$V/.probe-writable.2" ] && [ -e "$V/.probe-writable.x" ] &&
+	[ "$before" = "$(snapshot "$V" | grep -v probe-writable)" ]; then
+	pass "writable: leftovers removed, nothing else touched"
+else
+	fail "writable: leftovers removed, nothing else touched" "$(ls -la "$V")"
+fi
+flock "$V/.probe-writable.0" sleep 5 &
+holder=$!
+PIDS+=($holder)
+sleep 0.2
+fs_case "writable: next to a run in progress" 0 "healthy: *" "" writable "$V"
+[ -e "$V/.probe-writable.0" ] && pass "writable: a live run's file is left alone" ||
+	fail "writable: a live run's file is left alone" "it was removed"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+rm -f "$V/.probe-writable.0"
+
+# Guards: at most 4 checks in flight per path, hung ones included.
+python3 - "$V" "$T/guards" <<'PY' &
+import socket, sys, time
+h = 1469598103934665603
+for b in sys.argv[1].encode():
+    h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+held = []
+for i in range(4):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(b"\0probe/fs/%016x/%d" % (h, i))
+    held.append(s)
+open(sys.argv[2], "w").close()
+time.sleep(30)
+PY
+PIDS+=($!)
+guards=$!
+for _ in $(seq 100); do [ -e "$T/guards" ] && break; sleep 0.05; done
+fs_case "guard: four checks of the path still in flight" 1 \
+	"unhealthy: mount \"data\": timed out after 300ms: 4 earlier checks of $V are still running (hung filesystem?)" \
+	400 mount "$V" "timeout = 300ms"
+kill "$guards"
+wait "$guards" 2>/dev/null
+fs_case "guard: free again" 0 "healthy: *" "" mount "$V"
+
+# A filesystem whose operations block forever, like a dead NFS server.
+if [ -z "$HANGFS" ] || [ ! -e /dev/fuse ]; then
+	skip "hung filesystem" "needs /dev/fuse and the hangfs helper (HANGFS=...)"
+else
+	mkdir "$T/hung"
+	"$HANGFS" "$T/hung" &
+	hang=$!
+	PIDS+=($hang)
+	for _ in $(seq 100); do grep -q " $T/hung " /proc/self/mountinfo && break; sleep 0.02; done
+	ini hung <<EOT
+[probe]
+timeout = 500ms
+[mount "m"]
+path = $T/hung
+[writable "w"]
+path = $T/hung
+[http "app"]
+url = $BASE/ok
+EOT
+	for i in 1 2 3; do
+		run_probe -c "$T/hung.ini"
+		expect "hung filesystem, run $i: deadline + 100ms" 1 \
+			"unhealthy: mount \"m\": timed out after 500ms (no answer from the filesystem at $T/hung)" 600
+	done
+	expect_line "hung filesystem: the writable check too" \
+		"FAIL  writable  w  *  timed out after 500ms (no answer from the filesystem at $T/hung)"
+	expect_line "hung filesystem: the other checks still report" "ok    http      app  *  HTTP 200"
+	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)
+	[ "$left" -le 4 ] && pass "hung filesystem: at most 4 stuck processes ($left)" ||
+		fail "hung filesystem: at most 4 stuck processes" "$left left"
+	kill -9 "$hang"
+	wait "$hang" 2>/dev/null
+	umount -l "$T/hung" 2>/dev/null
+	sleep 0.2
+	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)
+	[ "$left" -eq 0 ] && pass "hung filesystem: nothing left once it is gone" ||
+		fail "hung filesystem: nothing left once it is gone" "$left processes"
+fi
+
+# A DNS server that never answers.
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.2", 53))
+t = socket.socket(); t.bind(("127.0.0.2", 53)); t.listen(8)
+open(sys.argv[1], "w").close()
+time.sleep(60)
+' "$T/dns" &
+PIDS+=($!)
+for _ in $(seq 100); do [ -e "$T/dns" ] && break; sleep 0.05; done
+printf 'nameserver 127.0.0.2\noptions timeout:30 attempts:5\n' >"$T/resolv.conf"
+if mount --bind "$T/resolv.conf" /etc/resolv.conf; then
+	ini dns <<EOT
+[probe]
+timeout = 500ms
+[http "app"]
+url = http://time-server.stateful.svc.cluster.local:8080/
+probes = liveness
+[tcp "port"]
+address = time-server.stateful.svc.cluster.local:8080
+probes = readiness
+EOT
+	run_probe -c "$T/dns.ini" liveness
+	expect "http: DNS that never answers: deadline + 100ms" 1 \
+		'unhealthy: http "app": timed out after 500ms*' 600
+	run_probe -c "$T/dns.ini" readiness
+	expect "tcp: DNS that never answers: deadline + 100ms" 1 \
+		'unhealthy: tcp "port": timed out after 500ms' 600
+	umount /etc/resolv.conf
+else
+	skip "DNS that never answers" "cannot bind-mount /etc/resolv.conf"
+fi

@@ -1,0 +1,97 @@
+# test_http.sh: http and tcp checks against real servers (sourced by run.sh).
+
+# http_case NAME RC FIRST_GLOB MAX_MS KEY=VALUE...: one http check "app".
+http_case() {
+	local name=$1 rc=$2 first=$3 max=$4
+	shift 4
+	{
+		echo '[http "app"]'
+		printf '%s\n' "$@"
+	} >"$T/h.ini"
+	run_probe -c "$T/h.ini"
+	expect "$name" "$rc" "$first" "$max"
+}
+
+http_case "http 200" 0 "healthy: 1 of 1 checks passed (all, *ms)" "" "url = $BASE/ok"
+http_case "http 500" 1 'unhealthy: http "app": HTTP 500' "" "url = $BASE/status/500"
+http_case "http 404 expected" 0 "healthy: *" "" "url = $BASE/status/404" "expect_status = 404, 410"
+http_case "http 204 outside the list" 1 'unhealthy: http "app": HTTP 204' "" \
+	"url = $BASE/status/204" "expect_status = 200"
+http_case "closed port" 1 'unhealthy: http "app": connect to 127.0.0.1:1: connection refused' "" \
+	"url = http://127.0.0.1:1/"
+http_case "slow server, check timeout" 1 \
+	'unhealthy: http "app": timed out after 300ms waiting for the response' 400 \
+	"url = $BASE/slow/3000" "timeout = 300ms"
+http_case "body contains" 0 "healthy: *" "" "url = $BASE/body" "expect_body = hello"
+http_case "body does not contain" 1 'unhealthy: http "app": HTTP 200, body does not contain "nope"' "" \
+	"url = $BASE/body" "expect_body = nope"
+http_case "redirect on the same host is followed" 0 "healthy: *" "" "url = $BASE/redirect" \
+	"expect_status = 200"
+http_case "redirect loop" 1 'unhealthy: http "app": more than 10 redirects' "" "url = $BASE/loop"
+http_case "redirect to another host is not followed (kubelet rule)" 0 "healthy: *" "" \
+	"url = $BASE/redirect-other"
+expect_line "another host's redirect counts as its 3xx" "ok    http      app  *  HTTP 302"
+http_case "follow_redirects = yes follows to another host" 1 \
+	"unhealthy: http \"app\": cannot resolve host 'other.invalid'" "" \
+	"url = $BASE/redirect-other" "follow_redirects = yes"
+http_case "follow_redirects = no" 1 'unhealthy: http "app": HTTP 302' "" \
+	"url = $BASE/redirect" "follow_redirects = no" "expect_status = 200"
+http_case "header missing" 1 'unhealthy: http "app": HTTP 400' "" "url = $BASE/need-header"
+http_case "header sent" 0 "healthy: *" "" "url = $BASE/need-header" "header = X-Probe: 1"
+http_case "HEAD" 0 "healthy: *" "" "url = $BASE/ok" "method = HEAD"
+http_case "10 MB body, the match is early" 0 "healthy: *" 1000 "url = $BASE/big" "expect_body = xxx"
+http_case "10 MB body, no match in the first 10 KiB" 1 \
+	'unhealthy: http "app": HTTP 200, body does not contain "zzz"' 1000 \
+	"url = $BASE/big" "expect_body = zzz"
+http_case "endless body" 0 "healthy: *" 1000 "url = $BASE/endless"
+http_case "unix socket" 0 "healthy: *" "" "url = http://localhost/ok" "unix_socket = $T/app.sock"
+http_case "missing unix socket" 1 \
+	"unhealthy: http \"app\": connect to unix socket $T/nope.sock: *" "" \
+	"url = http://localhost/ok" "unix_socket = $T/nope.sock"
+
+ini silent <<EOT
+[probe]
+timeout = 500ms
+[http "silent"]
+url = http://127.0.0.1:$SILENT/
+EOT
+run_probe -c "$T/silent.ini"
+expect "server that accepts and never answers: deadline + 100ms" 1 \
+	'unhealthy: http "silent": timed out after 500ms waiting for the response' 600
+
+run_probe -c "$T/silent.ini" -t 200ms
+expect "-t overrides the deadline" 1 \
+	'unhealthy: http "silent": timed out after 200ms waiting for the response' 300
+
+ini parallel <<EOT
+[probe]
+timeout = 2s
+[http "a"]
+url = $BASE/slow/400
+[http "b"]
+url = $BASE/slow/400
+[http "c"]
+url = $BASE/slow/400
+EOT
+run_probe -c "$T/parallel.ini"
+expect "checks run at once: three 400ms checks take about 400ms" 0 \
+	"healthy: 3 of 3 checks passed (all, *ms)" 700
+
+ini tcp <<EOT
+[tcp "open"]
+address = 127.0.0.1:$P
+probes = liveness
+[tcp "closed"]
+address = 127.0.0.1:1
+probes = readiness
+[tcp "v6"]
+address = [::1]:1
+probes = startup
+EOT
+run_probe -c "$T/tcp.ini" liveness
+expect "tcp open port" 0 "healthy: 1 of 1 checks passed (liveness, *ms)"
+expect_line "tcp reports the address" "ok    tcp       open  *  connected to 127.0.0.1:$P"
+run_probe -c "$T/tcp.ini" readiness
+expect "tcp closed port" 1 'unhealthy: tcp "closed": connect to 127.0.0.1:1: connection refused'
+run_probe -c "$T/tcp.ini" startup
+expect "tcp IPv6 closed port" 1 'unhealthy: tcp "v6": *'

@@ -1,0 +1,289 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "config.h"
+
+static char dir[64];
+static char path[128];
+static char err[512];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/probe-unit.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/probe.ini", dir);
+}
+
+static void
+teardown(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+write_file(const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+/* Load text; returns config_load()'s result with err's path replaced by F. */
+static int
+load(const char *text, struct config *cfg)
+{
+	char msg[512];
+	size_t n = strlen(path);
+	int r;
+
+	write_file(text, strlen(text));
+	r = config_load(cfg, path, msg, sizeof(msg));
+	if (r != 0) {
+		cr_assert(strncmp(msg, path, n) == 0, "no path in '%s'", msg);
+		snprintf(err, sizeof(err), "F%s", msg + n);
+	}
+	return r;
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct config cfg;
+
+	cr_expect_eq(load(text, &cfg), -1, "accepted:\n%s", text);
+	cr_expect_str_eq(err, msg, "for:\n%s", text);
+	config_free(&cfg);
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+Test(config, loads_the_example)
+{
+	struct config cfg;
+
+	setenv("PROBE_T_POD", "app-python-0", 1);
+	cr_assert_eq(load(
+	    "; the time server\n"
+	    "[probe]\n"
+	    "timeout = 800ms\n"
+	    "\n"
+	    "[http \"time-server\"]\n"
+	    "url = http://127.0.0.1:8080/\n"
+	    "probes = liveness readiness startup\n"
+	    "timeout = 500ms\n"
+	    "expect_status = 200-399\n"
+	    "expect_body = ok ; inline comment\n"
+	    "method = GET\n"
+	    "header = X-Probe: 1\n"
+	    "header = Authorization: Bearer x\n"
+	    "tls_verify = yes\n"
+	    "follow_redirects = same-host\n"
+	    "\n"
+	    "  [tcp \"port\"]\n"
+	    "  address = 127.0.0.1:8080\n"
+	    "  probes = readiness\n"
+	    "\n"
+	    "[mount \"data\"]\n"
+	    "path = /data\n"
+	    "fstype = ext4 xfs\n"
+	    "mode = rw\n"
+	    "probes = readiness\n"
+	    "\n"
+	    "[writable \"data\"]\n"
+	    "path = /data/${PROBE_T_POD}\n"
+	    "min_free = 64MiB\n"
+	    "min_free_inodes = 1000\n"
+	    "probes = liveness\n", &cfg), 0, "%s", err);
+	cr_expect_eq(cfg.timeout_ms, 800);
+	cr_assert_eq(cfg.nchecks, 4);
+	cr_expect_eq(cfg.checks[0]->type, &check_http);
+	cr_expect_str_eq(cfg.checks[0]->name, "time-server");
+	cr_expect_eq(cfg.checks[0]->kinds, KIND_ALL);
+	cr_expect_eq(cfg.checks[0]->timeout_ms, 500);
+	cr_expect_eq(cfg.checks[0]->line, 5);
+	cr_expect_eq(cfg.checks[1]->type, &check_tcp);
+	cr_expect_eq(cfg.checks[1]->kinds, KIND_READINESS);
+	cr_expect_eq(cfg.checks[1]->line, 17);
+	cr_expect_eq(cfg.checks[2]->type, &check_mount);
+	cr_expect_str_eq(cfg.checks[2]->guard, "/data");
+	cr_expect_eq(cfg.checks[3]->type, &check_writable);
+	cr_expect_str_eq(cfg.checks[3]->guard, "/data/app-python-0");
+	cr_expect_eq(cfg.checks[3]->kinds, KIND_LIVENESS);
+
+	cr_expect_eq(config_select(&cfg, KIND_LIVENESS), 2);
+	cr_expect(cfg.checks[0]->selected);
+	cr_expect_not(cfg.checks[1]->selected);
+	cr_expect(cfg.checks[3]->selected);
+	cr_expect_eq(config_select(&cfg, KIND_READINESS), 3);
+	cr_expect_eq(config_select(&cfg, KIND_STARTUP), 1);
+	cr_expect_eq(config_select(&cfg, KIND_ALL), 4);
+	config_free(&cfg);
+}
+
+Test(config, defaults)
+{
+	struct config cfg;
+
+	cr_assert_eq(load("[tcp \"a\"]\naddress = [::1]:80\n", &cfg), 0, "%s", err);
+	cr_expect_eq(cfg.timeout_ms, CONFIG_DEFAULT_TIMEOUT_MS);
+	cr_expect_eq(cfg.checks[0]->kinds, KIND_ALL);
+	cr_expect_eq(cfg.checks[0]->timeout_ms, 0);
+	cr_expect_null(cfg.checks[0]->guard);
+	config_free(&cfg);
+}
+
+Test(config, a_utf8_bom_and_crlf_are_fine)
+{
+	struct config cfg;
+
+	cr_expect_eq(load("\xEF\xBB\xBF[tcp \"a\"]\r\naddress = h:1\r\n", &cfg), 0,
+	    "%s", err);
+	config_free(&cfg);
+}
+
+Test(config, every_error_names_file_and_line)
+{
+	static const struct { const char *text, *msg; } cases[] = {
+		{ "[http \"time-server\"]\nurl = http://x/\nurll = http://x/\n",
+		  "F:3: unknown key 'urll' in [http \"time-server\"]" },
+		{ "[ftp \"x\"]\n",
+		  "F:1: unknown section type 'ftp' (use probe, http, tcp, mount or writable)" },
+		{ "[http \"a\"]\nprobes = liveness\n",
+		  "F:1: missing required key 'url' in [http \"a\"]" },
+		{ "[tcp \"a\"]\naddress = h:1\n[mount \"m\"]\n; nothing\n",
+		  "F:3: missing required key 'path' in [mount \"m\"]" },
+		{ "[writable \"w\"]\n",
+		  "F:1: missing required key 'path' in [writable \"w\"]" },
+		{ "[tcp \"a\"]\naddress=h:1\n[tcp \"a\"]\naddress=h:2\n",
+		  "F:3: duplicate check name [tcp \"a\"] (first at line 1)" },
+		{ "[writable \"d\"]\npath = /data/${PROBE_T_UNSET}\n",
+		  "F:2: path: environment variable 'PROBE_T_UNSET' is not set "
+		  "(use ${PROBE_T_UNSET:-default})" },
+		{ "[probe]\ntimeout = fast\n[tcp \"a\"]\naddress=h:1\n",
+		  "F:2: timeout: invalid duration 'fast' (examples: 800ms, 2s, 1m)" },
+		{ "[probe]\ncolor = red\n",
+		  "F:2: unknown key 'color' in [probe]" },
+		{ "[probe]\n[tcp \"a\"]\naddress=h:1\n[probe]\n",
+		  "F:4: duplicate section [probe]" },
+		{ "[probe \"x\"]\n", "F:1: section [probe] takes no name" },
+		{ "url = http://x/\n", "F:1: 'url' is outside any section" },
+		{ "[tcp \"a\"]\naddress = h:1\naddress = h:2\n",
+		  "F:3: 'address' is set twice in [tcp \"a\"] (first at line 2)" },
+		{ "[tcp \"a\"]\nprobes = liveness\nprobes = startup\naddress=h:1\n",
+		  "F:3: 'probes' is set twice in [tcp \"a\"] (first at line 2)" },
+		{ "[tcp \"a\"]\nnonsense\n",
+		  "F:2: syntax error (expected [section] or key = value)" },
+		{ "[tcp \"a\"\naddress = h:1\n",
+		  "F:1: syntax error (expected [section] or key = value)" },
+		{ "[tcp \"a\"]\naddress =\n", "F:2: 'address' has no value" },
+		{ "[probe]\ntimeout = 1s\n", "F: no checks defined" },
+		{ "", "F: no checks defined" },
+		{ "[http]\nurl = http://x/\n",
+		  "F:1: section [http] needs a name, as in [http \"NAME\"]" },
+		{ "[http \"a b\"]\n",
+		  "F:1: invalid check name in [http \"a b\"] (use 1 to 63 letters, "
+		  "digits, '.', '_', ':' or '-')" },
+		{ "[tcp \"a\"]\naddress = h:1\nprobes = sometimes\n",
+		  "F:3: probes: invalid probe kinds 'sometimes' (use liveness, "
+		  "readiness, startup or all)" },
+		{ "[tcp \"a\"]\naddress = h:1\ntimeout = 2h\n",
+		  "F:3: timeout: invalid duration '2h' (examples: 800ms, 2s, 1m)" },
+		{ "[http \"a\"]\nurl = http://x/\nmethod = HEAD\nexpect_body = ok\n",
+		  "F:1: expect_body needs method GET, not HEAD in [http \"a\"]" },
+		{ "[http \"a\"]\nurl = ftp://x/\n",
+		  "F:2: url: URL 'ftp://x/' is not http:// or https://" },
+		{ "[http \"a\"]\nurl = not a url\n",
+		  "F:2: url: invalid URL 'not a url'" },
+		{ "[http \"a\"]\nurl = http://x/\nexpect_status = 200-99\n",
+		  "F:3: expect_status: invalid status list '200-99' (codes 100-599 or "
+		  "ranges such as 200-399)" },
+		{ "[http \"a\"]\nurl = http://x/\nmethod = POST\n",
+		  "F:3: method: invalid method 'POST' (use GET or HEAD)" },
+		{ "[http \"a\"]\nurl = http://x/\nheader = NoColon\n",
+		  "F:3: header: invalid header 'NoColon' (use Name: value)" },
+		{ "[http \"a\"]\nurl = http://x/\ntls_verify = maybe\n",
+		  "F:3: tls_verify: invalid boolean 'maybe' (use yes or no)" },
+		{ "[http \"a\"]\nurl = http://x/\nfollow_redirects = always\n",
+		  "F:3: follow_redirects: invalid value 'always' (use same-host, yes or no)" },
+		{ "[tcp \"a\"]\naddress = localhost\n",
+		  "F:2: address: invalid address 'localhost' (use HOST:PORT or [IPV6]:PORT)" },
+		{ "[tcp \"a\"]\naddress = h:70000\n",
+		  "F:2: address: invalid address 'h:70000' (use HOST:PORT or [IPV6]:PORT)" },
+		{ "[tcp \"a\"]\naddress = ::1:80\n",
+		  "F:2: address: invalid address '::1:80' (use HOST:PORT or [IPV6]:PORT)" },
+		{ "[mount \"m\"]\npath = data\n",
+		  "F:2: path: 'data' is not an absolute path" },
+		{ "[mount \"m\"]\npath = /data\nmode = rwx\n",
+		  "F:3: mode: invalid mode 'rwx' (use rw, ro or any)" },
+		{ "[writable \"w\"]\npath = /data\nmin_free = lots\n",
+		  "F:3: min_free: invalid size 'lots' (examples: 64MiB, 1GiB, 500MB, 5%)" },
+		{ "[writable \"w\"]\npath = /data\nmin_free_inodes = -5\n",
+		  "F:3: min_free_inodes: invalid number '-5'" },
+		{ "[writable \"w\"]\npath = /data\nfstype = ext4\n",
+		  "F:3: unknown key 'fstype' in [writable \"w\"]" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_error(cases[i].text, cases[i].msg);
+}
+
+Test(config, hostile_files)
+{
+	char text[600];
+	struct config cfg;
+
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "[tcp \"a\"]\naddress = ", 20);
+	text[sizeof(text) - 2] = '\n';
+	text[sizeof(text) - 1] = '\0';
+	expect_error(text, "F:2: line is longer than 199 characters");
+
+	write_file("[tcp \"a\"]\naddr\0ess = h:1\n", 25);
+	cr_expect_eq(config_load(&cfg, path, err, sizeof(err)), -1);
+	cr_expect(strstr(err, ":2: NUL byte in line (not a text file?)") != NULL, "%s", err);
+	config_free(&cfg);
+}
+
+Test(config, not_a_file)
+{
+	struct config cfg;
+	char msg[512];
+
+	cr_expect_eq(config_load(&cfg, dir, err, sizeof(err)), -1);
+	snprintf(msg, sizeof(msg), "%s: is a directory, not a config file", dir);
+	cr_expect_str_eq(err, msg);
+	config_free(&cfg);
+
+	cr_expect_eq(config_load(&cfg, "/nonexistent/probe.ini", err, sizeof(err)), -1);
+	cr_expect_str_eq(err,
+	    "/nonexistent/probe.ini: cannot open: No such file or directory");
+	config_free(&cfg);
+
+	cr_expect_eq(config_load(&cfg, "/dev/null", err, sizeof(err)), -1);
+	cr_expect_str_eq(err, "/dev/null: is not a regular file");
+	config_free(&cfg);
+}
+
+Test(config, at_most_32_checks)
+{
+	char *text = malloc(40 * 40), *p;
+	struct config cfg;
+	int i;
+
+	cr_assert_not_null(text);
+	for (i = 0, p = text; i < 33; i++)
+		p += sprintf(p, "[tcp \"c%d\"]\naddress = h:1\n", i);
+	expect_error(text, "F:65: too many checks (at most 32)");
+	free(text);
+	(void)cfg;
+}
