@@ -2,6 +2,7 @@
 #   make            build bin/probe
 #   make demo       run it against the bundled example time server
 #   make test       unit and integration tests
+#   make check      the tests under ASan/UBSan, and valgrind on the main paths
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
 
@@ -47,7 +48,7 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
-.PHONY: all deps test-deps unit integration test demo install clean
+.PHONY: all deps test-deps unit integration test check demo install clean
 
 PROBE = $(BUILD)/bin/probe
 
@@ -90,7 +91,21 @@ integration: $(PROBE) $(HANGFS)
 
 test: unit integration
 
+SAN_REPORTS = $(CURDIR)/build/san-reports
+check: test-deps
+	@$(DEPS) check
+	$(MAKE) SANITIZE=address,undefined unit
+	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
+	ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
+	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
+		$(MAKE) SANITIZE=address,undefined integration
+	@if [ -n "$$(ls $(SAN_REPORTS))" ]; then cat $(SAN_REPORTS)/*; \
+		echo "check: sanitizer reports above" >&2; exit 1; fi
+	$(MAKE) $(PROBE)
+	tests/valgrind.sh $(PROBE)
+
 demo: bin/probe
+	@$(DEPS) demo
 	@examples/demo.sh bin/probe
 
 instPROBE = $(BUILD)/bin/probe

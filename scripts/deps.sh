@@ -10,6 +10,7 @@ for group in "$@"; do
 	build) pkgs="$pkgs gcc make pkg-config libcurl4-openssl-dev libinih-dev" ;;
 	test) pkgs="$pkgs libcriterion-dev python3 libfuse3-dev fuse3 util-linux procps" ;;
 	check) pkgs="$pkgs valgrind" ;;
+	demo) pkgs="$pkgs python3" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done
