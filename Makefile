@@ -108,11 +108,9 @@ demo: bin/probe
 	@$(DEPS) demo
 	@examples/demo.sh bin/probe
 
-instPROBE = $(BUILD)/bin/probe
-
-all: bin/probe
+install: bin/probe
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 probe $(DESTDIR)$(BINDIR)/probe
+	install -m 0755 bin/probe $(DESTDIR)$(BINDIR)/probe
 	install -m 0644 docs/probe.1 $(DESTDIR)$(MANDIR)/man1/probe.1
 
 clean:
