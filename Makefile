@@ -48,7 +48,7 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
-.PHONY: all deps test-deps unit integration test check demo install clean
+.PHONY: all deps test-deps unit integration test install-test check demo install clean
 
 PROBE = $(BUILD)/bin/probe
 
@@ -89,7 +89,13 @@ unit: $(UNIT_BIN)
 integration: $(PROBE) $(HANGFS)
 	HANGFS=$(HANGFS) tests/integration/run.sh $(PROBE)
 
-test: unit integration
+test: unit integration install-test
+
+install-test: bin/probe
+	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
+	test -x $$d/usr/bin/probe && test -f $$d/usr/share/man/man1/probe.1 && \
+	$$d/usr/bin/probe --version >/dev/null && rm -rf $$d && \
+	echo "ok - make install honours DESTDIR and PREFIX"
 
 SAN_REPORTS = $(CURDIR)/build/san-reports
 check: test-deps
