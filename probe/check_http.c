@@ -40,21 +40,15 @@ struct body {
 	int stopped;	/* we ended the transfer on purpose */
 };
 
-static int
-http_init(struct check *c, char *err, size_t errlen)
+static void
+http_defaults(struct check *c)
 {
-	struct http_check *h;
+	struct http_check *h = c->priv;
 
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	h->status[0].lo = 200;
+	h->status[0].lo = 200;	/* as the kubelet */
 	h->status[0].hi = 399;
 	h->nstatus = 1;
 	h->tls_verify = 1;
-	c->priv = h;
-	return 0;
 }
 
 /* Put the host of url, with ":PORT" if with_port, into buf; returns 0 or -1. */
@@ -369,7 +363,7 @@ out:
 }
 
 static void
-http_free(struct check *c)
+http_release(struct check *c)
 {
 	struct http_check *h = c->priv;
 
@@ -378,16 +372,15 @@ http_free(struct check *c)
 	free(h->ca_file);
 	free(h->unix_socket);
 	curl_slist_free_all(h->headers);
-	free(h);
-	c->priv = NULL;
 }
 
 const struct check_type check_http = {
 	.name = "http",
 	.repeatable = "header",
-	.init = http_init,
+	.priv_size = sizeof(struct http_check),
+	.defaults = http_defaults,
 	.set = http_set,
 	.finish = http_finish,
 	.run = http_run,
-	.free = http_free,
+	.release = http_release,
 };

@@ -22,16 +22,6 @@ struct mount_check {
 };
 
 static int
-mount_init(struct check *c, char *err, size_t errlen)
-{
-	if ((c->priv = calloc(1, sizeof(struct mount_check))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int
 mount_set(struct check *c, const char *key, const char *value, char *err,
     size_t errlen)
 {
@@ -40,13 +30,8 @@ mount_set(struct check *c, const char *key, const char *value, char *err,
 	const char *p = value;
 	int r;
 
-	if (strcmp(key, "path") == 0) {
-		if (value[0] != '/' || strlen(value) >= PATH_MAX) {
-			snprintf(err, errlen, "'%s' is not an absolute path", value);
-			return -1;
-		}
-		return set_string(&m->path, value, err, errlen);
-	}
+	if (strcmp(key, "path") == 0)
+		return set_path(&m->path, value, err, errlen);
 	if (strcmp(key, "fstype") == 0) {
 		while ((r = next_word(&p, word, sizeof(word))) == 1)
 			;
@@ -162,21 +147,19 @@ out:
 }
 
 static void
-mount_free(struct check *c)
+mount_release(struct check *c)
 {
 	struct mount_check *m = c->priv;
 
 	free(m->path);
 	free(m->fstypes);
-	free(m);
-	c->priv = NULL;
 }
 
 const struct check_type check_mount = {
 	.name = "mount",
-	.init = mount_init,
+	.priv_size = sizeof(struct mount_check),
 	.set = mount_set,
 	.finish = mount_finish,
 	.run = mount_run,
-	.free = mount_free,
+	.release = mount_release,
 };

@@ -20,16 +20,6 @@ struct tcp_check {
 	char port[12];
 };
 
-static int
-tcp_init(struct check *c, char *err, size_t errlen)
-{
-	if ((c->priv = calloc(1, sizeof(struct tcp_check))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
 /* "host:port" or "[v6]:port" */
 static int
 split_address(const char *s, struct tcp_check *t)
@@ -165,18 +155,10 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	return ret;
 }
 
-static void
-tcp_free(struct check *c)
-{
-	free(c->priv);
-	c->priv = NULL;
-}
-
 const struct check_type check_tcp = {
 	.name = "tcp",
-	.init = tcp_init,
+	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,
 	.finish = tcp_finish,
 	.run = tcp_run,
-	.free = tcp_free,
 };

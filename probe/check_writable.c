@@ -37,28 +37,13 @@ struct writable_check {
 };
 
 static int
-writable_init(struct check *c, char *err, size_t errlen)
-{
-	if ((c->priv = calloc(1, sizeof(struct writable_check))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int
 writable_set(struct check *c, const char *key, const char *value, char *err,
     size_t errlen)
 {
 	struct writable_check *w = c->priv;
 
-	if (strcmp(key, "path") == 0) {
-		if (value[0] != '/' || strlen(value) >= PATH_MAX) {
-			snprintf(err, errlen, "'%s' is not an absolute path", value);
-			return -1;
-		}
-		return set_string(&w->path, value, err, errlen);
-	}
+	if (strcmp(key, "path") == 0)
+		return set_path(&w->path, value, err, errlen);
 	if (strcmp(key, "min_free") == 0)
 		return parse_size(value, &w->min_free, &w->min_free_pct, err, errlen);
 	if (strcmp(key, "min_free_inodes") == 0)
@@ -246,20 +231,18 @@ out:
 }
 
 static void
-writable_free(struct check *c)
+writable_release(struct check *c)
 {
 	struct writable_check *w = c->priv;
 
 	free(w->path);
-	free(w);
-	c->priv = NULL;
 }
 
 const struct check_type check_writable = {
 	.name = "writable",
-	.init = writable_init,
+	.priv_size = sizeof(struct writable_check),
 	.set = writable_set,
 	.finish = writable_finish,
 	.run = writable_run,
-	.free = writable_free,
+	.release = writable_release,
 };

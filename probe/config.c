@@ -78,8 +78,9 @@ check_free(struct check *c)
 {
 	if (c == NULL)
 		return;
-	if (c->type != NULL && c->priv != NULL)
-		c->type->free(c);
+	if (c->priv != NULL && c->type->release != NULL)
+		c->type->release(c);
+	free(c->priv);
 	free(c->name);
 	free(c);
 }
@@ -111,7 +112,7 @@ valid_name(const char *s)
 static void
 begin_section(struct loader *ld, const char *text)
 {
-	char type[32], name[CHECK_NAME_MAX + 2], err[200];
+	char type[32], name[CHECK_NAME_MAX + 2];
 	const struct check_type *ct;
 	struct check *c;
 	size_t n, i;
@@ -182,20 +183,21 @@ begin_section(struct loader *ld, const char *text)
 		    PROBE_MAX_CHECKS);
 		return;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->name = strdup(name)) == NULL) {
-		free(c);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		loader_error(ld, ld->line, "out of memory");
 		return;
 	}
+	c->type = ct;
 	c->kinds = KIND_ALL;
 	c->line = ld->line;
-	if (ct->init(c, err, sizeof(err)) != 0) {
+	if ((c->name = strdup(name)) == NULL ||
+	    (c->priv = calloc(1, ct->priv_size)) == NULL) {
 		check_free(c);
-		loader_error(ld, ld->line, "%s", err);
+		loader_error(ld, ld->line, "out of memory");
 		return;
 	}
-	c->type = ct;
+	if (ct->defaults != NULL)
+		ct->defaults(c);
 	ld->cfg->checks[ld->cfg->nchecks++] = c;
 	ld->check = c;
 	ld->section = SEC_CHECK;

@@ -48,22 +48,25 @@ struct check {
 };
 
 /*
- * One check type. set() returns 0, -1 with err filled for a bad value, or
- * CHECK_UNKNOWN_KEY. finish() validates the section once all keys are in.
- * run() blocks, may be killed at any time, returns PROBE_HEALTHY or
- * PROBE_UNHEALTHY and fills the result. free() releases priv.
+ * One check type. The config gives each check priv_size zeroed bytes of
+ * priv, then calls defaults() if set. set() returns 0, -1 with err filled
+ * for a bad value, or CHECK_UNKNOWN_KEY. finish() validates the section
+ * once all keys are in. run() blocks, may be killed at any time, returns
+ * PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result. release(), if
+ * set, frees what priv points to (the config frees priv itself).
  */
 #define CHECK_UNKNOWN_KEY (-2)
 
 struct check_type {
 	const char *name;
 	const char *repeatable;	/* keys that may appear more than once */
-	int (*init)(struct check *, char *err, size_t errlen);
+	size_t priv_size;
+	void (*defaults)(struct check *);
 	int (*set)(struct check *, const char *key, const char *value,
 	    char *err, size_t errlen);
 	int (*finish)(struct check *, char *err, size_t errlen);
 	int (*run)(const struct check *, long timeout_ms, struct check_result *);
-	void (*free)(struct check *);
+	void (*release)(struct check *);
 };
 
 extern const struct check_type check_http;

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,16 @@ set_string(char **dst, const char *value, char *err, size_t errlen)
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+int
+set_path(char **dst, const char *value, char *err, size_t errlen)
+{
+	if (value[0] != '/' || strlen(value) >= PATH_MAX) {
+		snprintf(err, errlen, "'%s' is not an absolute path", value);
+		return -1;
+	}
+	return set_string(dst, value, err, errlen);
 }
 
 const char *

@@ -13,6 +13,9 @@ const char *errno_text(int e, char *buf, size_t len);
 /* Replace *dst with a copy of value; returns 0, or -1 with err filled. */
 int set_string(char **dst, const char *value, char *err, size_t errlen);
 
+/* Like set_string, for an absolute path. */
+int set_path(char **dst, const char *value, char *err, size_t errlen);
+
 /* A byte count for people: "512 B", "1.5 MiB"; returns buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t len);
 
