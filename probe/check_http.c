@@ -269,6 +269,7 @@ setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");	/* never $http_proxy: talk to the app */
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);

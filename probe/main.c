@@ -66,6 +66,15 @@ usage(FILE *out)
 "Check types: http, tcp, mount, writable. See probe(1).\n", out);
 }
 
+static const char *
+long_name(const struct option *opts, int val)
+{
+	for (; opts->name != NULL; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
+}
+
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
@@ -118,9 +127,11 @@ parse_args(int argc, char **argv, struct options *o)
 			printf("probe " PROBE_VERSION "\n");
 			exit(PROBE_HEALTHY);
 		case ':':
-			return errorf("option '%s' needs a value (see probe --help)",
-			    argv[optind - 1]);
+			return errorf("option '-%c' (--%s) needs a value (see probe --help)",
+			    optopt, long_name(longopts, optopt));
 		default:
+			if (optopt != 0)
+				return errorf("unknown option '-%c' (see probe --help)", optopt);
 			return errorf("unknown option '%s' (see probe --help)",
 			    argv[optind - 1]);
 		}

@@ -8,9 +8,10 @@ pkgs=""
 for group in "$@"; do
 	case "$group" in
 	build) pkgs="$pkgs gcc make pkg-config libcurl4-openssl-dev libinih-dev" ;;
-	test) pkgs="$pkgs libcriterion-dev python3 libfuse3-dev fuse3 util-linux procps" ;;
+	test) pkgs="$pkgs libcriterion-dev python3 libfuse3-dev fuse3 util-linux procps openssl" ;;
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
+	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

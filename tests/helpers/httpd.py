@@ -10,12 +10,14 @@ port to PORTFILE, and on UNIX_SOCKET too when given. Paths:
   /need-header   200 if X-Probe: 1 was sent, else 400
   /big           200 with a 10 MB body /endless    200, a body that never ends
   /hits          how many requests came before this one
-A second listener on PORTFILE.silent accepts and never answers.
+A second listener on PORTFILE.silent accepts and never answers; with
+TLS_CERT and TLS_KEY set, an HTTPS listener's port goes to PORTFILE.tls.
 """
 import http.server
 import os
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -120,6 +122,14 @@ def main():
             os.unlink(path)
         usrv = UnixServer(path, Handler)
         threading.Thread(target=usrv.serve_forever, daemon=True).start()
+    if os.environ.get("TLS_CERT"):
+        tsrv = Server(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.environ["TLS_CERT"], os.environ["TLS_KEY"])
+        tsrv.socket = ctx.wrap_socket(tsrv.socket, server_side=True)
+        threading.Thread(target=tsrv.serve_forever, daemon=True).start()
+        with open(portfile + ".tls", "w") as f:
+            f.write("%d\n" % tsrv.server_address[1])
     while not os.path.exists(portfile + ".silent"):
         time.sleep(0.01)
     with open(portfile + ".tmp", "w") as f:

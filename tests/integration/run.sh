@@ -37,11 +37,14 @@ trap cleanup EXIT
 . "$HERE/lib.sh"
 
 echo "# probe integration tests: $PROBE"
-python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-addext subjectAltName=DNS:localhost -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
 PIDS+=($!)
 for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
 P=$(cat "$T/port")
 SILENT=$(cat "$T/port.silent")
+TLS=$(cat "$T/port.tls")
 BASE=http://127.0.0.1:$P
 
 . "$HERE/test_cli.sh"

@@ -37,7 +37,13 @@ run_probe --bogus
 expect "unknown option" 3 "probe: unknown option '--bogus' (see probe --help)"
 
 run_probe -c
-expect "option without its value" 3 "probe: option '-c' needs a value (see probe --help)"
+expect "option without its value" 3 "probe: option '-c' (--config) needs a value (see probe --help)"
+
+run_probe --timeout
+expect "long option without its value" 3 "probe: option '-t' (--timeout) needs a value (see probe --help)"
+
+run_probe -x
+expect "unknown short option" 3 "probe: unknown option '-x' (see probe --help)"
 
 run_probe -c "$T/ok.ini" -t soon
 expect "-t with a bad duration" 3 "probe: -t: invalid duration 'soon' (examples: 800ms, 2s, 1m)"

@@ -173,9 +173,9 @@ EOT
 	sleep 0.2
 	run_probe -c "$T/hung.ini"
 	expect "dead filesystem (server gone): ENOTCONN" 1 \
-		"unhealthy: mount \"m\": $T/hung (fuse from hangfs): transport endpoint is not connected (ENOTCONN)" 600
+		"unhealthy: mount \"m\": $T/hung (fuse from hangfs): * (ENOTCONN)" 600
 	expect_line "dead filesystem: the writable check too" \
-		"FAIL  writable  w  *  $T/hung: transport endpoint is not connected (ENOTCONN)"
+		"FAIL  writable  w  *  $T/hung: * (ENOTCONN)"
 	umount -l "$T/hung" 2>/dev/null
 	sleep 0.2
 	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)

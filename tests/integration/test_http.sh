@@ -38,6 +38,10 @@ http_case "follow_redirects = no" 1 'unhealthy: http "app": HTTP 302' "" \
 	"url = $BASE/redirect" "follow_redirects = no" "expect_status = 200"
 http_case "header missing" 1 'unhealthy: http "app": HTTP 400' "" "url = $BASE/need-header"
 http_case "header sent" 0 "healthy: *" "" "url = $BASE/need-header" "header = X-Probe: 1"
+printf '[http "app"]\nurl = %s\n' "$BASE/ok" >"$T/proxy.ini"
+http_proxy=http://127.0.0.1:1 HTTP_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 \
+	run_probe -c "$T/proxy.ini"
+expect "proxy variables are ignored" 0 "healthy: *"
 http_case "HEAD" 0 "healthy: *" "" "url = $BASE/ok" "method = HEAD"
 http_case "10 MB body, the match is early" 0 "healthy: *" 1000 "url = $BASE/big" "expect_body = xxx"
 http_case "10 MB body, no match in the first 10 KiB" 1 \
@@ -48,6 +52,17 @@ http_case "unix socket" 0 "healthy: *" "" "url = http://localhost/ok" "unix_sock
 http_case "missing unix socket" 1 \
 	"unhealthy: http \"app\": connect to unix socket $T/nope.sock: *" "" \
 	"url = http://localhost/ok" "unix_socket = $T/nope.sock"
+
+http_case "https with ca_file" 0 "healthy: *" "" "url = https://localhost:$TLS/ok" \
+	"ca_file = $T/cert.pem"
+http_case "https, untrusted certificate" 1 'unhealthy: http "app": *' "" \
+	"url = https://localhost:$TLS/ok" "ca_file = $HELPERS/httpd.py"
+http_case "https, tls_verify = no" 0 "healthy: *" "" "url = https://localhost:$TLS/ok" \
+	"tls_verify = no"
+http_case "https, name does not match" 1 'unhealthy: http "app": *' "" \
+	"url = https://127.0.0.1:$TLS/ok" "ca_file = $T/cert.pem"
+http_case "plain http to an https port" 1 'unhealthy: http "app": *' "" \
+	"url = http://localhost:$TLS/ok"
 
 ini silent <<EOT
 [probe]
