@@ -3,6 +3,9 @@
 #   make demo       run it against the bundled example time server
 #   make test       unit and integration tests
 #   make check      the tests under ASan/UBSan, and valgrind on the main paths
+#   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
+#   make static-test  the integration tests against bin/probe-static
+#   make image-test build the scratch image with Podman and run it for real
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
 
@@ -37,7 +40,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
-	probe/mountinfo.c probe/run.c probe/report.c \
+	probe/mountinfo.c probe/run.c probe/report.c probe/install.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
 	probe/check_writable.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
@@ -48,7 +51,8 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
-.PHONY: all deps test-deps unit integration test install-test check demo install clean
+.PHONY: all deps test-deps unit integration test install-test check demo install clean \
+	static static-test image-test
 
 PROBE = $(BUILD)/bin/probe
 
@@ -109,6 +113,15 @@ check: test-deps
 		echo "check: sanitizer reports above" >&2; exit 1; fi
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
+
+static:
+	scripts/build-static.sh bin/probe-static
+
+static-test: static $(HANGFS)
+	HANGFS=$(HANGFS) tests/integration/run.sh bin/probe-static
+
+image-test:
+	tests/image/run.sh
 
 demo: bin/probe
 	@$(DEPS) demo

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "install.h"
 #include "parse.h"
 #include "probe.h"
 #include "report.h"
@@ -41,6 +42,7 @@ usage(FILE *out)
 	fputs(
 "usage: probe [-c FILE] [-t DURATION] [-o text|json] [-q] [-v] [KIND]\n"
 "       probe -c FILE --check-config\n"
+"       probe install DIR\n"
 "       probe --help | --version\n"
 "\n"
 "Run the health checks of an INI config and exit with the verdict.\n"
@@ -55,6 +57,7 @@ usage(FILE *out)
 "  -q, --quiet           print nothing when healthy\n"
 "  -v, --verbose         add each check's detail\n"
 "      --check-config    validate the config, list the checks per kind\n"
+"  install DIR           copy this executable to DIR/probe (atomically)\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
 "\n"
@@ -156,6 +159,15 @@ main(int argc, char **argv)
 	double t0 = now_ms();
 	int ret;
 
+	if (argc > 1 && strcmp(argv[1], "install") == 0) {
+		if (argc != 3)
+			return errorf("usage: probe install DIR");
+		ret = install_self(argv[2], argv[0], err, sizeof(err));
+		if (ret != 0)
+			return errorf("%s", err);
+		printf("%s\n", err);
+		return PROBE_HEALTHY;
+	}
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = -1;
 	o.report.kind = KIND_ALL;

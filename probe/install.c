@@ -1,0 +1,99 @@
+/* install.c: copy the running executable into a directory, atomically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "install.h"
+#include "util.h"
+
+#define SELF "/proc/self/exe"
+
+static int
+copy_all(int from, int to, off_t *size)
+{
+	char buf[65536];
+	ssize_t n, w, off;
+
+	*size = 0;
+	for (;;) {
+		if ((n = read(from, buf, sizeof(buf))) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (int)n;
+		for (off = 0; off < n; off += w) {
+			if ((w = write(to, buf + off, (size_t)(n - off))) < 0 &&
+			    errno == EINTR)
+				w = 0;
+			else if (w < 0)
+				return -1;
+		}
+		*size += n;
+	}
+}
+
+int
+install_self(const char *dir, const char *argv0, char *msg, size_t len)
+{
+	char tmp[64], etext[ERRNO_TEXT_MAX];
+	const char *step = "open " SELF;
+	int src, dirfd = -1, fd = -1, ret = -1;
+	off_t size = 0;
+
+	if ((src = open(SELF, O_RDONLY | O_CLOEXEC)) < 0 && strchr(argv0, '/'))
+		src = open(argv0, O_RDONLY | O_CLOEXEC);	/* no /proc */
+	if (src < 0) {
+		snprintf(msg, len, "install: cannot open the running executable: %s",
+		    errno_text(errno, etext, sizeof(etext)));
+		return -1;
+	}
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(msg, len, "install: %s: %s", dir,
+		    errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), ".probe.tmp.%ld", (long)getpid());
+	step = "create";
+	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0700)) < 0)
+		goto fail;
+	step = "write";
+	if (copy_all(src, fd, &size) != 0)
+		goto fail;
+	step = "chmod";
+	if (fchmod(fd, 0755) != 0)
+		goto fail;
+	step = "fsync";
+	if (fsync(fd) != 0)
+		goto fail;
+	step = "close";
+	ret = close(fd);
+	fd = -1;
+	if (ret != 0)
+		goto fail;
+	step = "rename";
+	if (renameat(dirfd, tmp, dirfd, INSTALL_NAME) != 0)
+		goto fail;
+	fsync(dirfd);
+	snprintf(msg, len, "installed %s/%s (%lld bytes)", dir, INSTALL_NAME,
+	    (long long)size);
+	ret = 0;
+	goto out;
+fail:
+	snprintf(msg, len, "install: %s: %s: %s", dir, step,
+	    errno_text(errno, etext, sizeof(etext)));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlinkat(dirfd, tmp, 0);
+	ret = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	close(src);
+	return ret;
+}

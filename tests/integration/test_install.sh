@@ -1,0 +1,37 @@
+# test_install.sh: probe install DIR (sourced by run.sh).
+
+mkdir -p "$T/inst"
+run_probe install "$T/inst"
+expect "install into a directory" 0 "installed $T/inst/probe (* bytes)"
+if cmp -s "$PROBE" "$T/inst/probe" && [ "$(stat -c %a "$T/inst/probe")" = 755 ] &&
+	[ "$(ls -A "$T/inst")" = probe ]; then
+	pass "install: an identical copy, mode 0755, nothing else"
+else
+	fail "install: an identical copy, mode 0755, nothing else" "$(ls -la "$T/inst")"
+fi
+"$T/inst/probe" --version >/dev/null && pass "install: the copy runs" || fail "install: the copy runs" "it does not"
+run_probe install "$T/inst"
+expect "install over an earlier copy" 0 "installed $T/inst/probe (* bytes)"
+
+run_probe install "$T/nonexistent"
+expect "install: missing directory" 3 "probe: install: $T/nonexistent: no such file or directory (ENOENT)"
+run_probe install "$T/inst/probe"
+expect "install: not a directory" 3 "probe: install: $T/inst/probe: not a directory (ENOTDIR)"
+run_probe install
+expect "install without DIR" 3 "probe: usage: probe install DIR"
+
+if [ -n "${PROBE_TEST_NS:-}" ]; then
+	mkdir -p "$T/inst-ro" "$T/inst-full"
+	mount -t tmpfs -o ro tmpfs "$T/inst-ro"
+	mount -t tmpfs -o size=64k tmpfs "$T/inst-full"
+	run_probe install "$T/inst-ro"
+	expect "install: read-only directory" 3 \
+		"probe: install: $T/inst-ro: create: read-only file system (EROFS)"
+	run_probe install "$T/inst-full"
+	expect "install: full filesystem" 3 \
+		"probe: install: $T/inst-full: write: no space left on device (ENOSPC)"
+	[ -z "$(ls -A "$T/inst-full")" ] && pass "install: no partial file is left behind" ||
+		fail "install: no partial file is left behind" "$(ls -la "$T/inst-full")"
+else
+	skip "install on read-only and full filesystems" "need root to make mounts"
+fi
