@@ -51,7 +51,7 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
-.PHONY: all deps test-deps unit integration test install-test check demo install clean \
+.PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
 	static static-test image-test
 
 PROBE = $(BUILD)/bin/probe
@@ -60,6 +60,9 @@ all: bin/probe
 
 deps:
 	@$(DEPS) build
+
+unit-deps:
+	@$(DEPS) build unit
 
 test-deps:
 	@$(DEPS) build test
@@ -85,7 +88,7 @@ $(HANGFS): tests/helpers/hangfs.c | test-deps
 		$(shell $(PKG_CONFIG) --cflags fuse3) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs fuse3)
 
-$(UNIT_OBJS): | test-deps
+$(UNIT_OBJS): | unit-deps
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN) --jobs 2
@@ -103,7 +106,7 @@ install-test: bin/probe
 
 SAN_REPORTS = $(CURDIR)/build/san-reports
 check: test-deps
-	@$(DEPS) check
+	@$(DEPS) check unit
 	$(MAKE) SANITIZE=address,undefined unit
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \

@@ -7,11 +7,13 @@ set -eu
 pkgs=""
 for group in "$@"; do
 	case "$group" in
-	build) pkgs="$pkgs gcc make pkg-config libcurl4-openssl-dev libinih-dev" ;;
-	test) pkgs="$pkgs libcriterion-dev python3 libfuse3-dev fuse3 util-linux procps openssl" ;;
+	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev" ;;
+	unit) pkgs="$pkgs libcriterion-dev" ;;
+	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl" ;;
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
+	image) pkgs="$pkgs podman runc debootstrap" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# run.sh: build the scratch image with Podman and run it for real: the probe
+# from the image against a real HTTP server, `probe install` into a volume,
+# the installed copy inside another image, and Podman's own health check.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+IMAGE=localhost/probe:test
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/containers.conf}
+
+"$ROOT/scripts/deps.sh" image test || exit 1
+"$HERE/base-image.sh" || exit 1
+echo "# building $IMAGE"
+start=$(date +%s)
+if ! podman build --network host -q -t "$IMAGE" "$ROOT" >/tmp/probe-image-build.log 2>&1; then
+	tail -n 40 /tmp/probe-image-build.log
+	echo "image-test: podman build failed"
+	exit 1
+fi
+echo "# built in $(($(date +%s) - start))s"
+
+T=$(mktemp -d /tmp/probe-image.XXXXXX)
+chmod 755 "$T"
+cleanup() {
+	podman rm -f -t 0 probe-hc >/dev/null 2>&1
+	kill "$httpd" 2>/dev/null
+	wait "$httpd" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+. "$ROOT/tests/integration/lib.sh"
+
+python3 "$ROOT/tests/helpers/httpd.py" "$T/port" &
+httpd=$!
+for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+P=$(cat "$T/port")
+ini ok <<EOT
+[http "app"]
+url = http://127.0.0.1:$P/ok
+EOT
+ini down <<EOT
+[http "app"]
+url = http://127.0.0.1:$P/status/500
+EOT
+
+size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
+[ "$size" -le 1572864 ] && pass "image size $size bytes (at most 1.5 MB)" ||
+	fail "image size" "$size bytes, more than 1.5 MB"
+user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
+[ "$user" = 65532:65532 ] && pass "image runs as 65532:65532" || fail "image user" "$user"
+entry=$(podman image inspect --format '{{.Config.Entrypoint}}' "$IMAGE")
+[ "$entry" = "[/probe]" ] && pass "entrypoint /probe" || fail "entrypoint" "$entry"
+
+PROBE=$IMAGE
+RUN_AS=(podman run --rm --network host -v "$T:$T:ro")
+run_probe --version
+expect "probe --version from the image" 0 "probe *.*.*"
+run_probe -c "$T/ok.ini"
+expect "healthy app, from the image" 0 "healthy: 1 of 1 checks passed (all, *ms)"
+run_probe -c "$T/down.ini"
+expect "unhealthy app, from the image" 1 'unhealthy: http "app": HTTP 500'
+run_probe -c "$T/missing.ini"
+expect "missing config, from the image" 3 "probe: $T/missing.ini: cannot open: *"
+
+mkdir "$T/shared" && chmod 777 "$T/shared"
+RUN_AS=(podman run --rm -v "$T/shared:/shared")
+run_probe install /shared
+expect "probe install into a volume (as uid 65532)" 0 "installed /shared/probe (* bytes)"
+RUN_AS=(podman run --rm -v "$T/shared:/shared:ro")
+run_probe install /shared
+expect "probe install into a read-only volume" 3 "probe: install: /shared: create: read-only file system (EROFS)"
+
+# The installed copy inside another image, the way an init container hands
+# it to the app container through an emptyDir.
+PROBE=/opt/probe/probe
+RUN_AS=(podman run --rm --network host -v "$T/shared:/opt/probe:ro" -v "$T:$T:ro"
+	debian:bookworm-slim)
+run_probe -c "$T/ok.ini"
+expect "the installed copy runs in the app's image" 0 "healthy: 1 of 1 checks passed (all, *ms)"
+
+# Podman's health check in exec form (no shell needed), driven by hand.
+cp "$T/ok.ini" "$T/hc.ini"
+if podman run -d --name probe-hc --network host -v "$T/shared:/opt/probe:ro" -v "$T:$T:ro" \
+	--health-cmd "[\"/opt/probe/probe\", \"-c\", \"$T/hc.ini\", \"-q\"]" --health-retries 1 \
+	debian:bookworm-slim sleep 120 >/dev/null 2>&1; then
+	podman healthcheck run probe-hc >/dev/null 2>&1
+	status=$(podman inspect --format '{{.State.Health.Status}}' probe-hc)
+	[ "$status" = healthy ] && pass "podman health check: healthy" || fail "podman health check: healthy" "$status"
+	cp "$T/down.ini" "$T/hc.ini"
+	podman healthcheck run probe-hc >/dev/null 2>&1
+	status=$(podman inspect --format '{{.State.Health.Status}}' probe-hc)
+	[ "$status" = unhealthy ] && pass "podman health check: unhealthy" || fail "podman health check: unhealthy" "$status"
+else
+	RC=? MS=0 OUT= ERR=
+	fail "podman health check" "cannot start the container"
+fi
+summary
