@@ -52,7 +52,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test
+	static static-test image-test k8s-test
 
 PROBE = $(BUILD)/bin/probe
 
@@ -96,7 +96,12 @@ unit: $(UNIT_BIN)
 integration: $(PROBE) $(HANGFS)
 	HANGFS=$(HANGFS) tests/integration/run.sh $(PROBE)
 
-test: unit integration install-test
+test: unit integration install-test k8s-test
+
+k8s-test:
+	@$(DEPS) node
+	cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error
+	node tests/k8s/validate.mjs deploy/k8s
 
 install-test: bin/probe
 	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
