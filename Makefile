@@ -6,6 +6,7 @@
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
 #   make image-test build the scratch image with Podman and run it for real
+#   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
 
@@ -52,7 +53,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test k8s-test
+	static static-test image-test k8s-test e2e-test
 
 PROBE = $(BUILD)/bin/probe
 
@@ -130,6 +131,9 @@ static-test: static $(HANGFS)
 
 image-test:
 	tests/image/run.sh
+
+e2e-test:
+	tests/k8s/e2e.sh
 
 demo: bin/probe
 	@$(DEPS) demo

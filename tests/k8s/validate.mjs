@@ -159,7 +159,8 @@ function semantic(target, docs, sts) {
       mounts(app)["probe-bin"]?.readOnly === true && mounts(app)["probe-config"]?.readOnly === true);
     const init = (pod.initContainers ?? []).find((c) => c.image.startsWith("probe:"));
     check(`${t} an init container installs the probe into the shared emptyDir`,
-      init && init.args.join(" ") === "install /probe" && mounts(init)["probe-bin"] &&
+      init && init.args[0] === "install" && init.args[1] === mounts(init)["probe-bin"]?.mountPath &&
+      init.args[1] !== "/probe" &&
       pod.volumes.some((v) => v.name === "probe-bin" && v.emptyDir));
   }
   check(`${t} pods run as non-root with a seccomp profile`,
