@@ -34,14 +34,14 @@ HARDEN += -D_FORTIFY_SOURCE=2
 endif
 
 DEPS = scripts/deps.sh
-LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih 2>/dev/null)
-LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih 2>/dev/null)
+LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih libmicrohttpd 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd 2>/dev/null) -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS) \
 	-Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
-	probe/mountinfo.c probe/run.c probe/report.c probe/install.c \
+	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
 	probe/check_writable.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)

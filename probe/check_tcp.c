@@ -20,46 +20,21 @@ struct tcp_check {
 	char port[12];
 };
 
-/* "host:port" or "[v6]:port" */
-static int
-split_address(const char *s, struct tcp_check *t)
-{
-	const char *colon, *host = s;
-	unsigned long long port;
-	size_t hlen;
-	char err[64];
-
-	if (*s == '[') {
-		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
-			return -1;
-		host = s + 1;
-		hlen = (size_t)(colon - host);
-		colon++;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL || memchr(s, ':', (size_t)(colon - s)))
-			return -1;
-		hlen = (size_t)(colon - s);
-	}
-	if (hlen == 0 || hlen >= sizeof(t->host) ||
-	    parse_count(colon + 1, 65535, &port, err, sizeof(err)) != 0 || port == 0)
-		return -1;
-	memcpy(t->host, host, hlen);
-	t->host[hlen] = '\0';
-	snprintf(t->port, sizeof(t->port), "%u", (unsigned)port);
-	return 0;
-}
-
 static int
 tcp_set(struct check *c, const char *key, const char *value, char *err,
     size_t errlen)
 {
+	struct tcp_check *t = c->priv;
+	unsigned port;
+
 	if (strcmp(key, "address") != 0)
 		return CHECK_UNKNOWN_KEY;
-	if (split_address(value, c->priv) != 0) {
+	if (parse_hostport(value, 0, t->host, sizeof(t->host), &port) != 0) {
 		snprintf(err, errlen,
 		    "invalid address '%s' (use HOST:PORT or [IPV6]:PORT)", value);
 		return -1;
 	}
+	snprintf(t->port, sizeof(t->port), "%u", port);
 	return 0;
 }
 

@@ -21,7 +21,7 @@ static const struct check_type *const check_types[] = {
 	&check_http, &check_tcp, &check_mount, &check_writable,
 };
 
-enum section { SEC_NONE, SEC_PROBE, SEC_CHECK };
+enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK };
 
 struct seen_key {
 	char name[32];
@@ -145,19 +145,20 @@ begin_section(struct loader *ld, const char *text)
 	memcpy(name, p, n);
 	name[n] = '\0';
 
-	if (strcmp(type, "probe") == 0) {
+	if (strcmp(type, "probe") == 0 || strcmp(type, "serve") == 0) {
+		int *seen = type[0] == 'p' ? &ld->probe_seen : &ld->cfg->serve.seen;
+
 		if (name[0] != '\0')
-			loader_error(ld, ld->line, "section [probe] takes no name");
-		else if (ld->probe_seen)
-			loader_error(ld, ld->line, "duplicate section [probe]");
-		ld->probe_seen = 1;
-		ld->section = SEC_PROBE;
+			loader_error(ld, ld->line, "section [%s] takes no name", type);
+		else if (*seen)
+			loader_error(ld, ld->line, "duplicate section [%s]", type);
+		*seen = 1;
+		ld->section = type[0] == 'p' ? SEC_PROBE : SEC_SERVE;
 		return;
 	}
 	if ((ct = type_by_name(type)) == NULL) {
-		loader_error(ld, ld->line,
-		    "unknown section type '%s' (use probe, http, tcp, mount or writable)",
-		    type);
+		loader_error(ld, ld->line, "unknown section type '%s' "
+		    "(use probe, serve, http, tcp, mount or writable)", type);
 		return;
 	}
 	if (!valid_name(name)) {
@@ -310,6 +311,40 @@ set_check_key(struct loader *ld, const char *key, const char *value)
 	return 1;
 }
 
+int
+config_set_listen(struct serve_config *s, const char *value, char *err,
+    size_t errlen)
+{
+	if (parse_hostport(value, 1, s->host, sizeof(s->host), &s->port) != 0) {
+		snprintf(err, errlen,
+		    "invalid address '%s' (use HOST:PORT, [IPV6]:PORT or :PORT)", value);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_serve_key(struct loader *ld, const char *key, const char *value)
+{
+	struct serve_config *s = &ld->cfg->serve;
+	char err[200];
+	int r;
+
+	if (strcmp(key, "listen") == 0)
+		r = config_set_listen(s, value, err, sizeof(err));
+	else if (strcmp(key, "cache") == 0 && strcmp(value, "0") == 0)
+		r = (s->cache_ms = 0);
+	else if (strcmp(key, "cache") == 0)
+		r = parse_duration(value, &s->cache_ms, err, sizeof(err));
+	else {
+		loader_error(ld, ld->line, "unknown key '%s' in [serve]", key);
+		return 0;
+	}
+	if (r != 0)
+		loader_error(ld, ld->line, "%s: %s", key, err);
+	return r == 0;
+}
+
 static int
 handler(void *arg, const char *section, const char *key, const char *raw)
 {
@@ -337,6 +372,8 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 	}
 	if (ld->section == SEC_CHECK)
 		ok = set_check_key(ld, key, value);
+	else if (ld->section == SEC_SERVE)
+		ok = set_serve_key(ld, key, value);
 	else if (strcmp(key, "timeout") == 0) {
 		ok = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err)) == 0;
 		if (!ok)
@@ -357,6 +394,8 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&ld, 0, sizeof(ld));
 	cfg->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	cfg->serve.port = SERVE_DEFAULT_PORT;
+	cfg->serve.cache_ms = SERVE_DEFAULT_CACHE_MS;
 	ld.cfg = cfg;
 	if ((cfg->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);

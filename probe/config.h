@@ -9,13 +9,27 @@
 #define CONFIG_DEFAULT_PATH "/etc/probe/probe.ini"
 #define CONFIG_DEFAULT_TIMEOUT_MS 1000L
 #define CONFIG_MAX_LINE 199	/* inih's line buffer, less the NUL */
+#define SERVE_DEFAULT_PORT 8099
+#define SERVE_DEFAULT_CACHE_MS 1000L
+
+struct serve_config {
+	int seen;		/* the file has a [serve] section */
+	char host[256];		/* "": every address */
+	unsigned port;
+	long cache_ms;		/* 0: no cache, every request runs the checks */
+};
 
 struct config {
 	char *path;
 	long timeout_ms;		/* [probe] timeout: the whole run's deadline */
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
+	struct serve_config serve;
 };
+
+/* [serve] listen: "HOST:PORT", "[IPV6]:PORT" or ":PORT"; returns 0 or -1. */
+int config_set_listen(struct serve_config *s, const char *value, char *err,
+    size_t errlen);
 
 /*
  * Load and validate path into cfg. Returns 0, or -1 with err holding

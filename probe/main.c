@@ -11,9 +11,12 @@
 #include "probe.h"
 #include "report.h"
 #include "run.h"
+#include "serve.h"
 
 struct options {
 	const char *config;
+	const char *listen;	/* serve -l */
+	int serve;
 	long timeout_ms;	/* -1: the config's */
 	struct report report;
 	int quiet;
@@ -42,6 +45,7 @@ usage(FILE *out)
 	fputs(
 "usage: probe [-c FILE] [-t DURATION] [-o text|json] [-q] [-v] [KIND]\n"
 "       probe -c FILE --check-config\n"
+"       probe serve [-c FILE] [-l ADDR:PORT]\n"
 "       probe install DIR\n"
 "       probe --help | --version\n"
 "\n"
@@ -57,6 +61,10 @@ usage(FILE *out)
 "  -q, --quiet           print nothing when healthy\n"
 "  -v, --verbose         add each check's detail\n"
 "      --check-config    validate the config, list the checks per kind\n"
+"  serve                 answer HTTP probes: GET /livez, /readyz, /startupz\n"
+"                        (200 or 503, ?format=json) and /metrics\n"
+"  -l, --listen ADDR     serve on ADDR:PORT, [IPV6]:PORT or :PORT\n"
+"                        (default: [serve] listen, else :8099)\n"
 "  install DIR           copy this executable to DIR/probe (atomically)\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
@@ -88,6 +96,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "listen", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -96,7 +105,7 @@ parse_args(int argc, char **argv, struct options *o)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:t:o:qvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:t:o:l:qvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->config = optarg;
@@ -123,6 +132,9 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'C':
 			o->check_config = 1;
 			break;
+		case 'l':
+			o->listen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(PROBE_HEALTHY);
@@ -139,7 +151,10 @@ parse_args(int argc, char **argv, struct options *o)
 			    argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && strcmp(argv[optind], "serve") == 0) {
+		o->serve = 1;
+		optind++;
+	} else if (optind < argc) {
 		if ((o->report.kind = kind_from_name(argv[optind])) == 0)
 			return errorf("unknown kind '%s' (use liveness, readiness, "
 			    "startup or all)", argv[optind]);
@@ -147,7 +162,27 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return errorf("unexpected argument '%s' (see probe --help)", argv[optind]);
+	if (o->listen != NULL && !o->serve)
+		return errorf("-l goes with serve (see probe --help)");
 	return 0;
+}
+
+static int
+serve(struct config *cfg)
+{
+	struct server *s;
+	char err[512];
+	int ret;
+
+	if ((s = serve_start(cfg, err, sizeof(err))) == NULL)
+		return errorf("%s", err);
+	fprintf(stderr, "probe: serving /livez, /readyz, /startupz and /metrics on %s "
+	    "(cache %ldms, deadline %ldms)\n", serve_address(s), cfg->serve.cache_ms,
+	    cfg->timeout_ms);
+	ret = serve_wait(s);
+	serve_free(s);
+	fprintf(stderr, "probe: stopped serving\n");
+	return ret;
 }
 
 int
@@ -184,9 +219,18 @@ main(int argc, char **argv)
 	}
 	if (o.timeout_ms > 0)
 		cfg.timeout_ms = o.timeout_ms;
+	if (o.listen != NULL &&
+	    config_set_listen(&cfg.serve, o.listen, err, sizeof(err)) != 0) {
+		ret = errorf("-l: %s", err);
+		goto out;
+	}
 	if (o.check_config) {
 		report_config(stdout, &cfg);
 		ret = PROBE_HEALTHY;
+		goto out;
+	}
+	if (o.serve) {
+		ret = serve(&cfg);
 		goto out;
 	}
 	if (config_select(&cfg, o.report.kind) == 0) {

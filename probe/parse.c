@@ -241,6 +241,38 @@ status_match(const struct status_range *r, size_t n, long code)
 	return 0;
 }
 
+int
+parse_hostport(const char *s, int empty_host, char *host, size_t hostlen,
+    unsigned *port)
+{
+	const char *colon, *h = s;
+	unsigned long long p;
+	size_t n;
+	char err[64];
+
+	if (*s == '[') {
+		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
+			return -1;
+		h = s + 1;
+		n = (size_t)(colon - h);
+		colon++;
+		if (n == 0)
+			return -1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL ||
+		    memchr(s, ':', (size_t)(colon - s)) != NULL)
+			return -1;
+		n = (size_t)(colon - s);
+	}
+	if ((n == 0 && !empty_host) || n >= hostlen ||
+	    parse_count(colon + 1, 65535, &p, err, sizeof(err)) != 0 || p == 0)
+		return -1;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	*port = (unsigned)p;
+	return 0;
+}
+
 static const struct { const char *name; unsigned bits; } kinds[] = {
 	{ "liveness", KIND_LIVENESS },
 	{ "readiness", KIND_READINESS },

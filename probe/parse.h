@@ -35,6 +35,13 @@ int parse_status_list(const char *s, struct status_range *out, size_t *n,
     char *err, size_t errlen);
 int status_match(const struct status_range *, size_t n, long code);
 
+/*
+ * "host:port", "[v6]:port", or with empty_host ":port" (host then "").
+ * Port 1..65535. Returns 0 or -1.
+ */
+int parse_hostport(const char *s, int empty_host, char *host, size_t hostlen,
+    unsigned *port);
+
 /* Probe kinds ("liveness readiness startup all") to enum probe_kind bits. */
 int parse_kinds(const char *s, unsigned *kinds, char *err, size_t errlen);
 unsigned kind_from_name(const char *name);	/* 0 if unknown */

@@ -127,4 +127,10 @@ report_config(FILE *out, const struct config *cfg)
 		}
 		fprintf(out, "%s\n", n ? "" : " (none)");
 	}
+	if (cfg->serve.seen)
+		fprintf(out, "serve      listen %s%s%s:%u, cache %ldms\n",
+		    strchr(cfg->serve.host, ':') ? "[" : "",
+		    cfg->serve.host[0] ? cfg->serve.host : "*",
+		    strchr(cfg->serve.host, ':') ? "]" : "", cfg->serve.port,
+		    cfg->serve.cache_ms);
 }

@@ -61,6 +61,7 @@ errno_text(int e, char *buf, size_t len)
 		{ EIO, "EIO" }, { ESTALE, "ESTALE" }, { ENOTCONN, "ENOTCONN" },
 		{ ENOTDIR, "ENOTDIR" }, { ELOOP, "ELOOP" }, { EEXIST, "EEXIST" },
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EINTR, "EINTR" },
+		{ EADDRINUSE, "EADDRINUSE" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
 	};
 	const char *s = strerror(e);
 	size_t i, n;

@@ -7,7 +7,7 @@ set -eu
 pkgs=""
 for group in "$@"; do
 	case "$group" in
-	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev" ;;
+	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev" ;;
 	unit) pkgs="$pkgs libcriterion-dev" ;;
 	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl" ;;
 	check) pkgs="$pkgs valgrind" ;;

@@ -50,6 +50,7 @@ BASE=http://127.0.0.1:$P
 . "$HERE/test_cli.sh"
 . "$HERE/test_http.sh"
 . "$HERE/test_install.sh"
+. "$HERE/test_serve.sh"
 if [ -n "${PROBE_TEST_NS:-}" ]; then
 	. "$HERE/test_fs.sh"
 else

@@ -129,12 +129,38 @@ Test(config, loads_the_example)
 	config_free(&cfg);
 }
 
+Test(config, serve_section)
+{
+	struct config cfg;
+
+	cr_assert_eq(load("[serve]\nlisten = 127.0.0.1:9000\ncache = 250ms\n"
+	    "[tcp \"a\"]\naddress = h:1\n", &cfg), 0, "%s", err);
+	cr_expect(cfg.serve.seen);
+	cr_expect_str_eq(cfg.serve.host, "127.0.0.1");
+	cr_expect_eq(cfg.serve.port, 9000);
+	cr_expect_eq(cfg.serve.cache_ms, 250);
+	config_free(&cfg);
+	cr_assert_eq(load("[serve]\nlisten = :8080\ncache = 0\n"
+	    "[tcp \"a\"]\naddress = h:1\n", &cfg), 0, "%s", err);
+	cr_expect_str_eq(cfg.serve.host, "");
+	cr_expect_eq(cfg.serve.port, 8080);
+	cr_expect_eq(cfg.serve.cache_ms, 0);
+	config_free(&cfg);
+	cr_assert_eq(load("[serve]\nlisten = [::1]:8080\n[tcp \"a\"]\naddress = h:1\n",
+	    &cfg), 0, "%s", err);
+	cr_expect_str_eq(cfg.serve.host, "::1");
+	config_free(&cfg);
+}
+
 Test(config, defaults)
 {
 	struct config cfg;
 
 	cr_assert_eq(load("[tcp \"a\"]\naddress = [::1]:80\n", &cfg), 0, "%s", err);
 	cr_expect_eq(cfg.timeout_ms, CONFIG_DEFAULT_TIMEOUT_MS);
+	cr_expect_not(cfg.serve.seen);
+	cr_expect_eq(cfg.serve.port, SERVE_DEFAULT_PORT);
+	cr_expect_eq(cfg.serve.cache_ms, SERVE_DEFAULT_CACHE_MS);
 	cr_expect_eq(cfg.checks[0]->kinds, KIND_ALL);
 	cr_expect_eq(cfg.checks[0]->timeout_ms, 0);
 	cr_expect_null(cfg.checks[0]->guard);
@@ -156,7 +182,14 @@ Test(config, every_error_names_file_and_line)
 		{ "[http \"time-server\"]\nurl = http://x/\nurll = http://x/\n",
 		  "F:3: unknown key 'urll' in [http \"time-server\"]" },
 		{ "[ftp \"x\"]\n",
-		  "F:1: unknown section type 'ftp' (use probe, http, tcp, mount or writable)" },
+		  "F:1: unknown section type 'ftp' (use probe, serve, http, tcp, mount or writable)" },
+		{ "[serve]\nlisten = 8080\n[tcp \"a\"]\naddress=h:1\n",
+		  "F:2: listen: invalid address '8080' (use HOST:PORT, [IPV6]:PORT or :PORT)" },
+		{ "[serve]\ncache = soon\n",
+		  "F:2: cache: invalid duration 'soon' (examples: 800ms, 2s, 1m)" },
+		{ "[serve]\nport = 1\n", "F:2: unknown key 'port' in [serve]" },
+		{ "[serve]\n[serve]\n", "F:2: duplicate section [serve]" },
+		{ "[serve \"x\"]\n", "F:1: section [serve] takes no name" },
 		{ "[http \"a\"]\nprobes = liveness\n",
 		  "F:1: missing required key 'url' in [http \"a\"]" },
 		{ "[tcp \"a\"]\naddress = h:1\n[mount \"m\"]\n; nothing\n",

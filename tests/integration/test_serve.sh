@@ -1,0 +1,208 @@
+# test_serve.sh: probe serve against a real app server (sourced by run.sh).
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# serve_start INI: start probe serve in the background; sets SPID, SPORT.
+serve_start() {
+	SPORT=$(free_port)
+	"$PROBE" -c "$1" serve -l "127.0.0.1:$SPORT" 2>"$T/serve.err" &
+	SPID=$!
+	for _ in $(seq 100); do
+		grep -q "^probe: serving" "$T/serve.err" 2>/dev/null && return 0
+		kill -0 "$SPID" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
+
+serve_stop() {
+	kill -TERM "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+}
+
+# get NAME PATH CODE FIRST_BODY_LINE [METHOD]: one request to the server.
+get() {
+	local start
+	start=$(date +%s%N)
+	python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT$2" ${5:-} >"$T/resp" 2>&1
+	MS=$((($(date +%s%N) - start) / 1000000))
+	RC=$(head -n 1 "$T/resp")
+	OUT=$(cat "$T/resp")
+	ERR=
+	FIRST=$(sed -n '/^$/{n;p;q}' "$T/resp")
+	expect "$1" "$3" "$4"
+}
+
+hits() {
+	python3 -c "import urllib.request; print(urllib.request.urlopen('$BASE/hits').read().decode().strip())"
+}
+
+ini serve <<EOT
+[serve]
+cache = 1s
+[http "app"]
+url = $BASE/ok
+[http "down"]
+url = $BASE/status/500
+probes = readiness
+EOT
+if serve_start "$T/serve.ini"; then
+	pass "serve: starts"
+else
+	RC=? OUT= ERR=$(cat "$T/serve.err")
+	fail "serve: starts" "no 'serving' line"
+fi
+[[ "$(head -n 1 "$T/serve.err")" == "probe: serving /livez, /readyz, /startupz and /metrics on 127.0.0.1:$SPORT (cache 1000ms, deadline 1000ms)" ]] &&
+	pass "serve: says where it listens" || fail "serve: says where it listens" "$(head -n 1 "$T/serve.err")"
+
+get "serve: /livez healthy" /livez 200 "healthy: 1 of 1 checks passed (liveness, *ms)"
+expect_line "serve: text/plain" "Content-Type: text/plain; charset=utf-8"
+get "serve: /readyz unhealthy" /readyz 503 'unhealthy: http "down": HTTP 500'
+get "serve: /startupz" /startupz 200 "healthy: 1 of 1 checks passed (startup, *ms)"
+get "serve: ?format=json" "/readyz?format=json" 503 '{"kind": "readiness", "healthy": false, *'
+if sed '1,/^$/d' "$T/resp" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["kind"] == "readiness" and d["healthy"] is False
+assert [c["name"] for c in d["checks"]] == ["app", "down"], d
+assert d["checks"][1]["message"] == "HTTP 500"'; then
+	pass "serve: the JSON is the same as -o json"
+else
+	fail "serve: the JSON is the same as -o json" "unexpected JSON"
+fi
+get "serve: ?format=text" "/livez?format=text" 200 "healthy: *"
+get "serve: unknown format" "/livez?format=xml" 400 "unknown format: use format=text or format=json"
+get "serve: HEAD" /livez 200 "" HEAD
+get "serve: POST is 405" /livez 405 "method not allowed: use GET or HEAD" POST
+expect_line "serve: 405 says what is allowed" "Allow: GET, HEAD"
+get "serve: unknown path is 404" /healthz 404 "not found: use /livez, /readyz, /startupz or /metrics"
+
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics"
+if python3 - "$T/metrics" <<'PY'; then
+import re, sys, time
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == "200", lines[0]
+body = lines[lines.index("") + 1:]
+samples, types = {}, {}
+for l in body:
+    if l.startswith("# TYPE "):
+        _, _, name, t = l.split(" ")
+        types[name] = t
+    elif l and not l.startswith("#"):
+        m = re.fullmatch(r'([a-z_]+)\{check="([^"]+)",type="([a-z]+)",kind="([a-z]+)"\} (\S+)', l)
+        assert m, l
+        samples[(m[1], m[2], m[4])] = (m[3], float(m[5]))
+assert types == {"probe_check_success": "gauge", "probe_check_duration_seconds": "gauge",
+                 "probe_check_last_run_timestamp_seconds": "gauge",
+                 "probe_check_runs_total": "counter", "probe_check_failures_total": "counter"}, types
+assert samples[("probe_check_success", "app", "liveness")] == ("http", 1.0)
+assert samples[("probe_check_success", "down", "readiness")] == ("http", 0.0)
+assert samples[("probe_check_failures_total", "down", "readiness")][1] >= 1
+assert samples[("probe_check_failures_total", "app", "liveness")][1] == 0
+assert samples[("probe_check_runs_total", "app", "liveness")][1] >= 1
+assert 0 < samples[("probe_check_duration_seconds", "app", "liveness")][1] < 1
+assert abs(samples[("probe_check_last_run_timestamp_seconds", "app", "startup")][1] - time.time()) < 60
+assert ("probe_check_success", "down", "liveness") not in samples  # not a liveness check
+PY
+	pass "serve: /metrics names, labels and values"
+else
+	fail "serve: /metrics names, labels and values" "$(head -c 600 "$T/metrics")"
+fi
+serve_stop
+
+# Cache and single flight: many requests at once, one run of the checks.
+ini cache <<EOT
+[serve]
+cache = 1s
+[http "app"]
+url = $BASE/slow/200
+EOT
+serve_start "$T/cache.ini"
+before=$(hits)
+result=$(python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/livez" 50)
+after=$(hits)
+[ "$result" = "200 x50" ] && [ $((after - before)) -eq 1 ] &&
+	pass "serve: 50 requests at once, one run of the checks" ||
+	fail "serve: 50 requests at once, one run of the checks" "$result, $((after - before)) runs"
+python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/livez" 10 >/dev/null
+[ "$(hits)" -eq "$after" ] && pass "serve: within the cache period, no run" ||
+	fail "serve: within the cache period, no run" "$(($(hits) - after)) runs"
+sleep 1.1
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >/dev/null
+[ "$(hits)" -eq $((after + 1)) ] && pass "serve: after the cache period, one new run" ||
+	fail "serve: after the cache period, one new run" "$(($(hits) - after)) runs"
+serve_stop
+
+ini nocache <<EOT
+[serve]
+cache = 0
+[http "app"]
+url = $BASE/slow/300
+EOT
+serve_start "$T/nocache.ini"
+before=$(hits)
+result=$(python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/readyz" 30)
+runs=$(($(hits) - before))
+[ "$result" = "200 x30" ] && [ "$runs" -le 2 ] &&
+	pass "serve: cache = 0, 30 requests at once share $runs run(s)" ||
+	fail "serve: cache = 0, requests at once share runs" "$result, $runs runs"
+serve_stop
+
+ini slowserve <<EOT
+[probe]
+timeout = 500ms
+[http "silent"]
+url = http://127.0.0.1:$SILENT/
+EOT
+serve_start "$T/slowserve.ini"
+get "serve: a silent app: 503 within deadline + 100ms" /livez 503 \
+	'unhealthy: http "silent": timed out after 500ms waiting for the response'
+[ "$MS" -le 700 ] && pass "serve: answered in ${MS}ms" || fail "serve: answer time" "${MS}ms"
+serve_stop
+
+# SIGTERM: stop accepting, finish the request in flight, exit 0 within a second.
+ini term <<EOT
+[http "app"]
+url = $BASE/slow/400
+EOT
+serve_start "$T/term.ini"
+before=$(hits)
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >"$T/inflight" 2>&1 &
+client=$!
+for _ in $(seq 100); do [ "$(hits)" -gt "$before" ] && break; sleep 0.01; done
+start=$(date +%s%N)
+kill -TERM "$SPID"
+wait "$SPID"
+code=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+wait "$client"
+[ "$code" = 0 ] && [ "$ms" -le 1000 ] && pass "serve: SIGTERM exits 0 in ${ms}ms" ||
+	fail "serve: SIGTERM exits 0 within a second" "exit $code after ${ms}ms"
+[ "$(head -n 1 "$T/inflight")" = 200 ] && pass "serve: the request in flight got its answer" ||
+	fail "serve: the request in flight got its answer" "$(head -n 3 "$T/inflight")"
+if python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >/dev/null 2>&1; then
+	fail "serve: no longer listening" "still answers"
+else
+	pass "serve: no longer listening"
+fi
+serve_start "$T/term.ini"
+kill -INT "$SPID"
+wait "$SPID"
+[ $? = 0 ] && pass "serve: SIGINT exits 0" || fail "serve: SIGINT exits 0" "exit code"
+left=$(pgrep -c -f "^$PROBE -c $T/term.ini" || true)
+[ "$left" = 0 ] && pass "serve: no runner left behind" || fail "serve: no runner left behind" "$left"
+
+run_probe -c "$T/serve.ini" serve -l "127.0.0.1:$P"
+expect "serve: port in use" 3 "probe: serve: cannot listen on 127.0.0.1:$P: address already in use (EADDRINUSE)"
+run_probe -c "$T/serve.ini" serve -l nonsense
+expect "serve: bad -l" 3 "probe: -l: invalid address 'nonsense' (use HOST:PORT, [IPV6]:PORT or :PORT)"
+run_probe -c "$T/serve.ini" serve -l 192.0.2.1:8099
+expect "serve: an address not on this host" 3 "probe: serve: cannot listen on 192.0.2.1:8099: *"
+run_probe -c "$T/serve.ini" -l 127.0.0.1:1
+expect "serve: -l without serve" 3 "probe: -l goes with serve (see probe --help)"
+run_probe -c "$T/serve.ini" serve liveness
+expect "serve: no KIND" 3 "probe: unexpected argument 'liveness' (see probe --help)"
+run_probe -c "$T/serve.ini" --check-config
+expect_line "--check-config shows [serve]" "serve      listen *:8099, cache 1000ms"
