@@ -1,6 +1,7 @@
 #!/bin/sh
 # build-static.sh [OUT]: build probe as one fully static x86-64 executable
-# (musl, libcurl with HTTP/HTTPS over mbedTLS, inih), by default
+# (musl, libcurl with HTTP/HTTPS over mbedTLS, libmicrohttpd without
+# HTTPS for probe serve, inih), by default
 # bin/probe-static. The one way to build it: `make static` and the
 # Dockerfile both call this script.
 #
@@ -21,6 +22,8 @@ CURL_ORIG=curl_7.88.1.orig.tar.gz
 CURL_SHA256=cdb38b72e36bc5d33d5b8810f8018ece1baa29a8f215b4495e495ded82bbf3c7
 MBEDTLS_ORIG=mbedtls_2.28.3.orig.tar.gz
 MBEDTLS_SHA256=3b4953aa55a681e084d31892d9904cc5328d6b4958ea57b90ae4b4f94ae69a8d
+MHD_ORIG=libmicrohttpd_0.9.75.orig.tar.xz
+MHD_SHA256=796e7e217a4802679fcac667a4e98501c53185dcf50ca0583870e84192620131
 # Where HTTPS checks look for CA certificates unless ca_file says otherwise.
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 
@@ -61,11 +64,13 @@ unpack() {
 		{ cat "$W/$1-unpack.log" >&2; exit 1; }
 }
 
-if [ ! -f "$W/src/$CURL_ORIG" ] || [ ! -f "$W/src/$MBEDTLS_ORIG" ]; then
-	fetch curl mbedtls
+if [ ! -f "$W/src/$CURL_ORIG" ] || [ ! -f "$W/src/$MBEDTLS_ORIG" ] ||
+	[ ! -f "$W/src/$MHD_ORIG" ]; then
+	fetch curl mbedtls libmicrohttpd
 fi
 verify "$CURL_ORIG" "$CURL_SHA256"
 verify "$MBEDTLS_ORIG" "$MBEDTLS_SHA256"
+verify "$MHD_ORIG" "$MHD_SHA256"
 
 # 2. mbedTLS, static, with musl.
 if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
@@ -109,16 +114,33 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	cmake --install "$W/curl" >>"$W/curl.log" 2>&1
 fi
 
-# 4. inih: Debian's static library links against musl; musl-gcc does not
+# 4. libmicrohttpd for probe serve: plain HTTP (the kubelet's probes and
+# Prometheus scrapes inside the pod), no auth, no post processor.
+if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
+	say "building libmicrohttpd (HTTP only)"
+	unpack libmicrohttpd
+	(cd "$W/src/libmicrohttpd" &&
+		./configure CC=musl-gcc CFLAGS="-Os -ffunction-sections -fdata-sections" \
+			--prefix="$PREFIX" --disable-shared --enable-static \
+			--disable-https --without-gnutls --disable-curl --disable-doc \
+			--disable-examples --disable-tools --disable-dauth --disable-bauth \
+			--disable-postprocessor --disable-httpupgrade --disable-nls \
+			--enable-epoll &&
+		make -C src/microhttpd -j "$JOBS" install &&
+		make -C src/include install) >"$W/libmicrohttpd.log" 2>&1 ||
+		{ tail -n 30 "$W/libmicrohttpd.log" >&2; exit 1; }
+fi
+
+# 5. inih: Debian's static library links against musl; musl-gcc does not
 # search /usr/include, so its one header is copied next to curl's.
 cp /usr/include/ini.h "$PREFIX/include/"
 
-# 5. probe itself, through the same Makefile rules as the dynamic build.
+# 6. probe itself, through the same Makefile rules as the dynamic build.
 say "building probe"
 make -C "$ROOT" -s BUILD="$W/obj" CC=musl-gcc \
 	CFLAGS="-Os -ffunction-sections -fdata-sections" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
-	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a /usr/lib/x86_64-linux-gnu/libinih.a -lpthread" \
+	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/x86_64-linux-gnu/libinih.a -lpthread" \
 	LDFLAGS="-static -s -Wl,--gc-sections" \
 	"$W/obj/bin/probe"
 mkdir -p "$(dirname "$OUT")"
