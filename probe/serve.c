@@ -34,7 +34,7 @@
 #include "serve.h"
 #include "util.h"
 
-#define SERVE_THREADS 4
+#define SERVE_THREADS 2
 #define SHUTDOWN_WAIT_MS 900
 #define REPORT_MAX (24 * 1024)
 #define NKINDS 3
@@ -446,6 +446,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		pthread_mutex_lock(&s->flight_mu);
 		s->in_flight++;
 		pthread_mutex_unlock(&s->flight_mu);
+		/* Answer from the next call on: a response queued in the first
+		 * one makes libmicrohttpd close the connection (no keep-alive). */
+		return MHD_YES;
 	}
 	*upload_size = 0;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -621,7 +624,7 @@ serve_start(struct config *cfg, char *err, size_t errlen)
 		s->kinds[i].worker_started = 1;
 	}
 	s->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO, 0, NULL, NULL,
 	    handle, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVE_THREADS,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
