@@ -102,7 +102,7 @@ test: unit integration install-test k8s-test
 k8s-test:
 	@$(DEPS) node
 	cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error
-	node tests/k8s/validate.mjs deploy/k8s
+	node tests/k8s/validate.mjs deploy/k8s deploy/k8s-sidecar
 
 install-test: bin/probe
 	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \

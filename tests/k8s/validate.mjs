@@ -18,7 +18,7 @@ import { render } from "./render.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
-const TARGETS = (process.argv.slice(2).length ? process.argv.slice(2) : ["deploy/k8s"]);
+const TARGETS = (process.argv.slice(2).length ? process.argv.slice(2) : ["deploy/k8s", "deploy/k8s-sidecar"]);
 let passed = 0, failed = 0;
 
 function check(name, ok, why = "") {
@@ -137,24 +137,36 @@ function semantic(target, docs, sts) {
   const deadline = parseDeadlineMs(cm ? cm.data["probe.ini"] : ini);
 
   const app = pod.containers.find((c) => c.name === "app");
-  const runsProbe = (cmd) => Array.isArray(cmd) && cmd[0] === "/probe/probe";
-  const probes = [];
-  for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
-    for (const kind of ["startup", "readiness", "liveness"]) {
-      const p = c[`${kind}Probe`];
-      if (p?.exec && runsProbe(p.exec.command)) probes.push([c.name, kind, p]);
-    }
-  }
-  for (const [name, kind, p] of probes) {
-    check(`${t} ${name} ${kind}Probe runs the probe for ${kind}`, p.exec.command.at(-1) === kind);
-    check(`${t} ${name} ${kind}Probe: deadline ${deadline}ms + 100ms < timeoutSeconds ${p.timeoutSeconds}s`,
-      deadline + 100 < (p.timeoutSeconds ?? 1) * 1000);
-  }
-  const env = Object.fromEntries((app?.env ?? []).map((e) => [e.name, e]));
-  check(`${t} POD_NAME from the downward API`,
-    env.POD_NAME?.valueFrom?.fieldRef?.fieldPath === "metadata.name");
+  const sidecar = (pod.initContainers ?? []).find((c) =>
+    c.restartPolicy === "Always" && c.args?.[0] === "serve");
   const mounts = (c) => Object.fromEntries((c.volumeMounts ?? []).map((m) => [m.name, m]));
-  if (probes.some(([n]) => n === "app")) {
+  const paths = { startup: "/startupz", readiness: "/readyz", liveness: "/livez" };
+  let exec = false;
+  for (const kind of Object.keys(paths)) {
+    const p = app[`${kind}Probe`];
+    if (p?.exec) {
+      exec = true;
+      check(`${t} app ${kind}Probe runs the probe for ${kind}`,
+        p.exec.command[0] === "/probe/probe" && p.exec.command.at(-1) === kind);
+    } else {
+      const port = sidecar?.ports?.find((x) => x.containerPort === p?.httpGet?.port);
+      check(`${t} app ${kind}Probe asks the probe sidecar's ${paths[kind]}`,
+        sidecar && port && p.httpGet.path === paths[kind]);
+    }
+    check(`${t} app ${kind}Probe: deadline ${deadline}ms + 100ms < timeoutSeconds ${p?.timeoutSeconds}s`,
+      p && deadline + 100 < (p.timeoutSeconds ?? 1) * 1000);
+  }
+  for (const c of [app, sidecar].filter(Boolean)) {
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+    check(`${t} ${c.name}: POD_NAME from the downward API`,
+      env.POD_NAME?.valueFrom?.fieldRef?.fieldPath === "metadata.name");
+  }
+  if (sidecar) {
+    check(`${t} the sidecar mounts the data volume where the app does, and the config`,
+      mounts(sidecar).data?.mountPath === mounts(app).data?.mountPath &&
+      mounts(sidecar)["probe-config"]?.readOnly === true);
+  }
+  if (exec) {
     check(`${t} app mounts the probe binary and its config read-only`,
       mounts(app)["probe-bin"]?.readOnly === true && mounts(app)["probe-config"]?.readOnly === true);
     const init = (pod.initContainers ?? []).find((c) => c.image.startsWith("probe:"));
