@@ -53,7 +53,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test k8s-test e2e-test
+	static static-test image-test k8s-test e2e-test bench-serve
 
 PROBE = $(BUILD)/bin/probe
 
@@ -134,6 +134,10 @@ image-test:
 
 e2e-test:
 	tests/k8s/e2e.sh
+
+bench-serve: static
+	@$(DEPS) bench
+	bench/serve.sh bin/probe-static
 
 demo: bin/probe
 	@$(DEPS) demo

@@ -123,10 +123,12 @@ render(struct config *cfg, enum report_format fmt, unsigned kind, double ms,
 	return n > 0 ? (uint32_t)n : 0;
 }
 
+/* A runner process; s is its copy of the parent's, freed on the way out. */
 static void __attribute__((noreturn))
-runner(struct config *cfg, unsigned kind, int fd)
+runner(struct server *s, unsigned kind, int fd)
 {
 	static char msg[REPLY_MAX];
+	struct config *cfg = s->cfg;
 	struct runner_reply *rep = (struct runner_reply *)msg;
 	char *text = msg + sizeof(*rep), err[256], c;
 	double t0;
@@ -156,6 +158,7 @@ runner(struct config *cfg, unsigned kind, int fd)
 		    MSG_NOSIGNAL) < 0)
 			break;
 	}
+	free(s);
 	_exit(0);
 }
 
@@ -574,7 +577,7 @@ start_runners(struct server *s, char *err, size_t errlen)
 			close(sv[0]);
 			for (j = 0; j < i; j++)
 				close(s->kinds[j].fd);
-			runner(s->cfg, k->kind, sv[1]);
+			runner(s, k->kind, sv[1]);
 		}
 		close(sv[1]);
 		k->fd = sv[0];

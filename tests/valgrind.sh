@@ -54,5 +54,26 @@ for args in liveness readiness startup "-o json -v" "-q liveness" --check-config
 		echo "ok - valgrind: probe $args (exit $rc)"
 	fi
 done
+# probe serve: every endpoint, then SIGTERM.
+SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	--error-exitcode=99 "$PROBE" -c "$T/v.ini" serve -l "127.0.0.1:$SPORT" 2>"$T/vg" &
+spid=$!
+for _ in $(seq 200); do grep -q serving "$T/vg" 2>/dev/null && break; sleep 0.05; done
+for path in /livez /readyz '/startupz?format=json' /metrics /nope; do
+	python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT$path" >/dev/null 2>&1
+done
+python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT/livez" POST >/dev/null 2>&1
+kill -TERM "$spid"
+wait "$spid"
+rc=$?
+if [ "$rc" != 0 ] || grep -q '^==[0-9]*== ' "$T/vg"; then
+	failed=$((failed + 1))
+	echo "FAIL - valgrind: probe serve (exit $rc)"
+	head -n 40 "$T/vg"
+else
+	passed=$((passed + 1))
+	echo "ok - valgrind: probe serve, every endpoint, SIGTERM (exit $rc)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
