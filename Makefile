@@ -7,6 +7,7 @@
 #   make static-test  the integration tests against bin/probe-static
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
+#   make fuzz       each libFuzzer target for FUZZ_TIME seconds (tests/fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
 
@@ -53,7 +54,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test k8s-test e2e-test bench-serve
+	static static-test image-test k8s-test e2e-test bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -138,6 +139,34 @@ e2e-test:
 bench-serve: static
 	@$(DEPS) bench
 	bench/serve.sh bin/probe-static
+
+# Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TARGETS = config values mountinfo http
+FUZZ_TIME ?= 20
+FUZZ_LIB = $(filter-out probe/main.c probe/serve.c,$(SRCS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB) | deps
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out probe/check_http.c,$(FUZZ_LIB)) $(LIBS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | deps
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes; \
+		echo "fuzz: $$t for $(FUZZ_TIME)s"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/crashes/$$t- -max_len=4096 \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			>build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' build/fuzz/$$t.log | tail -n 3; \
+	done
 
 demo: bin/probe
 	@$(DEPS) demo

@@ -73,23 +73,73 @@ url_host(const char *url, int with_port, char *buf, size_t len)
 	return r;
 }
 
+/* 1 if a header of this name may carry a secret. */
+static int
+secret_header(const char *name, size_t n)
+{
+	static const char *const words[] = {
+		"auth", "cookie", "token", "secret", "key", "password", "session",
+	};
+	char lower[64];
+	size_t i;
+
+	if (n >= sizeof(lower))
+		return 1;
+	for (i = 0; i < n; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[n] = '\0';
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(lower, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* "Name: value", or "Name: [redacted]" when the name says it is a secret. */
+static void
+header_for_people(const char *h, char *buf, size_t len)
+{
+	size_t n = strcspn(h, ":");
+
+	if (h[n] == ':' && secret_header(h, n))
+		snprintf(buf, len, "%.*s: [redacted]", (int)n, h);
+	else if (h[n] == ':')
+		snprintf(buf, len, "%s", h);
+	else
+		snprintf(buf, len, "[redacted]");
+}
+
+/* A URL that did not parse, for an error message: no user information. */
+static void
+bad_url_for_people(const char *url, char *buf, size_t len)
+{
+	const char *scheme = strstr(url, "://"), *at, *host;
+
+	host = scheme != NULL ? scheme + 3 : url;
+	at = strchr(host, '@');
+	if (at != NULL && (size_t)(at - host) < strcspn(host, "/?#"))
+		snprintf(buf, len, "%.*s[redacted]@%s", (int)(host - url), url, at + 1);
+	else
+		snprintf(buf, len, "%s", url);
+}
+
 static int
 set_url(struct http_check *h, const char *value, char *err, size_t errlen)
 {
 	CURLU *u;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, shown[256];
 	int r = -1;
 
 	if ((u = curl_url()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	bad_url_for_people(value, shown, sizeof(shown));
 	if (curl_url_set(u, CURLUPART_URL, value, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		snprintf(err, errlen, "invalid URL '%s'", value);
+		snprintf(err, errlen, "invalid URL '%s'", shown);
 	else if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
-		snprintf(err, errlen, "URL '%s' is not http:// or https://", value);
+		snprintf(err, errlen, "URL '%s' is not http:// or https://", shown);
 	else
 		r = set_string(&h->url, value, err, errlen);
 	curl_free(scheme);
@@ -103,9 +153,11 @@ add_header(struct http_check *h, const char *value, char *err, size_t errlen)
 {
 	struct curl_slist *l;
 	size_t n = strcspn(value, ":");
+	char shown[128];
 
 	if (n == 0 || value[n] != ':' || strcspn(value, " \t") < n) {
-		snprintf(err, errlen, "invalid header '%s' (use Name: value)", value);
+		header_for_people(value, shown, sizeof(shown));
+		snprintf(err, errlen, "invalid header '%s' (use Name: value)", shown);
 		return -1;
 	}
 	if (h->nheaders == HEADERS_MAX) {
@@ -205,6 +257,22 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* ", headers: A: b, Authorization: [redacted]" or "" into buf. */
+static void
+headers_for_people(const struct http_check *h, char *buf, size_t len)
+{
+	const struct curl_slist *l;
+	char one[128];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (l = h->headers; l != NULL && n < len; l = l->next) {
+		header_for_people(l->data, one, sizeof(one));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+		    l == h->headers ? ", headers: " : ", ", one);
+	}
+}
+
 /* The URL without its password, for messages; the caller frees. */
 static char *
 url_for_people(const char *url)
@@ -288,6 +356,7 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 {
 	const struct http_check *h = c->priv;
 	char errbuf[CURL_ERROR_SIZE], host0[256] = "", host[256], *shown = NULL;
+	char hdrs[PROBE_MSG_MAX];
 	double deadline = now_ms() + (double)timeout_ms;
 	char *url = NULL, *next;
 	struct body *body = NULL;
@@ -345,8 +414,9 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 		url = next;
 	}
 	shown = url_for_people(url);
-	result_detail(res, "%s %s: HTTP %ld after %d redirect%s", h->head ? "HEAD" :
-	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s");
+	headers_for_people(h, hdrs, sizeof(hdrs));
+	result_detail(res, "%s %s: HTTP %ld after %d redirect%s%s", h->head ? "HEAD" :
+	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s", hdrs);
 	if (!status_match(h->status, h->nstatus, code))
 		ret = result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
 	else if (h->expect_body != NULL && !body->found)

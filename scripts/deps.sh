@@ -14,6 +14,7 @@ for group in "$@"; do
 	demo) pkgs="$pkgs python3" ;;
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
 	image) pkgs="$pkgs podman runc debootstrap" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;

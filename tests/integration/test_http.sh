@@ -42,6 +42,23 @@ printf '[http "app"]\nurl = %s\n' "$BASE/ok" >"$T/proxy.ini"
 http_proxy=http://127.0.0.1:1 HTTP_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 \
 	run_probe -c "$T/proxy.ini"
 expect "proxy variables are ignored" 0 "healthy: *"
+cat >"$T/secret.ini" <<EOT
+[http "app"]
+url = http://probe:PASSWORD123@127.0.0.1:$P/need-header
+header = X-Probe: 1
+header = Authorization: Bearer TOKEN123
+header = X-Api-Key: KEY123
+header = Cookie: session=COOKIE123
+EOT
+run_probe -v -c "$T/secret.ini"
+expect "secrets: the check runs with them" 0 "healthy: *"
+expect_line "secrets: -v shows headers, secret values redacted" \
+	"      GET http://probe@127.0.0.1:$P/need-header: HTTP 200 after 0 redirects, headers: X-Probe: 1, Authorization: [redacted], X-Api-Key: [redacted], Cookie: [redacted]"
+run_probe -v -o json -c "$T/secret.ini"
+if [[ "$OUT" != *123* ]]; then pass "secrets: none in -v -o json"; else fail "secrets: none in -v -o json" "found"; fi
+sed -i "s|127.0.0.1:$P/need-header|127.0.0.1:1/|" "$T/secret.ini"
+run_probe -v -c "$T/secret.ini"
+if [ "$RC" = 1 ] && [[ "$OUT$ERR" != *123* ]]; then pass "secrets: none in a failure"; else fail "secrets: none in a failure" "found"; fi
 http_case "HEAD" 0 "healthy: *" "" "url = $BASE/ok" "method = HEAD"
 http_case "10 MB body, the match is early" 0 "healthy: *" 1000 "url = $BASE/big" "expect_body = xxx"
 http_case "10 MB body, no match in the first 10 KiB" 1 \
