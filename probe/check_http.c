@@ -38,6 +38,7 @@ struct body {
 	const char *needle;
 	int found;
 	int stopped;	/* we ended the transfer on purpose */
+	int headers_done;	/* the blank line that ends the headers came */
 };
 
 static void
@@ -240,17 +241,16 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	struct body *b = arg;
 	size_t n = size * nmemb, take, from;
 
-	if (b->needle == NULL) {	/* the status is all we need */
-		b->stopped = 1;
-		return 0;
-	}
+	/* Like the kubelet: read at most BODY_MAX bytes (a body cut short
+	 * within them is a failure), then stop, whatever the server sends. */
 	take = n < sizeof(b->buf) - b->len ? n : sizeof(b->buf) - b->len;
-	from = b->len > strlen(b->needle) ? b->len - strlen(b->needle) : 0;
 	memcpy(b->buf + b->len, data, take);
+	from = b->needle && b->len > strlen(b->needle) ? b->len - strlen(b->needle) : 0;
 	b->len += take;
-	if (memmem(b->buf + from, b->len - from, b->needle, strlen(b->needle)))
+	if (b->needle != NULL &&
+	    memmem(b->buf + from, b->len - from, b->needle, strlen(b->needle)))
 		b->found = 1;
-	if (b->found || b->len == sizeof(b->buf)) {
+	if (b->len == sizeof(b->buf)) {
 		b->stopped = 1;
 		return 0;
 	}
@@ -271,6 +271,21 @@ headers_for_people(const struct http_check *h, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s",
 		    l == h->headers ? ", headers: " : ", ", one);
 	}
+}
+
+/* libcurl hands over each header line; the blank one ends a response's
+ * headers (1xx responses have their own, so it is reset on a status line). */
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		b->headers_done = 0;
+	else if ((n == 2 && memcmp(data, "\r\n", 2) == 0) || (n == 1 && data[0] == '\n'))
+		b->headers_done = 1;
+	return n;
 }
 
 /* The URL without its password, for messages; the caller frees. */
@@ -295,7 +310,7 @@ failure(struct check_result *res, const struct http_check *h, CURL *curl,
     CURLcode rc, const char *errbuf, const char *url, long timeout_ms)
 {
 	char host[256] = "?", etext[ERRNO_TEXT_MAX], msg[CURL_ERROR_SIZE];
-	curl_off_t dns = 0, conn = 0;
+	curl_off_t dns = 0, conn = 0, first = 0;
 	long oserr = 0;
 
 	url_host(url, rc != CURLE_COULDNT_RESOLVE_HOST, host, sizeof(host));
@@ -303,9 +318,11 @@ failure(struct check_result *res, const struct http_check *h, CURL *curl,
 	case CURLE_OPERATION_TIMEDOUT:
 		curl_easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 		curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(curl, CURLINFO_STARTTRANSFER_TIME_T, &first);
 		return result_set(res, PROBE_UNHEALTHY, "timed out after %ldms %s",
 		    timeout_ms, dns == 0 ? "resolving host" : conn == 0 ?
-		    "connecting" : "waiting for the response");
+		    "connecting" : first == 0 ? "waiting for the response" :
+		    "reading the response");
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return result_set(res, PROBE_UNHEALTHY, "cannot resolve host '%s'", host);
 	case CURLE_COULDNT_CONNECT:
@@ -319,6 +336,9 @@ failure(struct check_result *res, const struct http_check *h, CURL *curl,
 	case CURLE_TOO_MANY_REDIRECTS:
 		return result_set(res, PROBE_UNHEALTHY, "more than %d redirects",
 		    REDIRECTS_MAX);
+	case CURLE_OUT_OF_MEMORY:	/* what libcurl says of a huge header line */
+		return result_set(res, PROBE_UNHEALTHY,
+		    "response header line too large (or out of memory)");
 	default:
 		break;
 	}
@@ -341,6 +361,8 @@ setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, body);
 	curl_easy_setopt(curl, CURLOPT_NOBODY, (long)h->head);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h->headers);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, (long)h->tls_verify);
@@ -390,6 +412,11 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 			goto out;
 		}
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		if (!body->headers_done) {
+			ret = result_set(res, PROBE_UNHEALTHY, "connection closed in the "
+			    "middle of the response headers (HTTP %ld)", code);
+			goto out;
+		}
 		next = NULL;
 		if (code < 300 || code > 399 || h->redirects == REDIR_NO ||
 		    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||

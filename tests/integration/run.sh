@@ -42,13 +42,18 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
 PIDS+=($!)
 for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+python3 "$HELPERS/hostile.py" "$T/hostile-port" &
+PIDS+=($!)
+for _ in $(seq 200); do [ -s "$T/port" ] && [ -s "$T/hostile-port" ] && break; sleep 0.05; done
 P=$(cat "$T/port")
+HOSTILE=$(cat "$T/hostile-port")
 SILENT=$(cat "$T/port.silent")
 TLS=$(cat "$T/port.tls")
 BASE=http://127.0.0.1:$P
 
 . "$HERE/test_cli.sh"
 . "$HERE/test_http.sh"
+. "$HERE/test_hostile.sh"
 . "$HERE/test_install.sh"
 . "$HERE/test_serve.sh"
 if [ -n "${PROBE_TEST_NS:-}" ]; then
