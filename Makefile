@@ -7,6 +7,7 @@
 #   make static-test  the integration tests against bin/probe-static
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
+#   make bench      whole-process cost against curl, wget, python and a floor
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (tests/fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
@@ -52,9 +53,10 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
+RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test k8s-test e2e-test bench-serve fuzz
+	static static-test image-test k8s-test e2e-test bench bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -90,13 +92,17 @@ $(HANGFS): tests/helpers/hangfs.c | test-deps
 		$(shell $(PKG_CONFIG) --cflags fuse3) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs fuse3)
 
+$(RSS): tests/helpers/rss.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
 $(UNIT_OBJS): | unit-deps
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN) --jobs 2
 
-integration: $(PROBE) $(HANGFS)
-	HANGFS=$(HANGFS) tests/integration/run.sh $(PROBE)
+integration: $(PROBE) $(HANGFS) $(RSS)
+	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
 
 test: unit integration install-test k8s-test
 
@@ -127,14 +133,17 @@ check: test-deps
 static:
 	scripts/build-static.sh bin/probe-static
 
-static-test: static $(HANGFS)
-	HANGFS=$(HANGFS) tests/integration/run.sh bin/probe-static
+static-test: static $(HANGFS) $(RSS)
+	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh bin/probe-static
 
 image-test:
 	tests/image/run.sh
 
 e2e-test:
 	tests/k8s/e2e.sh
+
+bench: $(RSS)
+	bench/bench.sh
 
 bench-serve: static
 	@$(DEPS) bench

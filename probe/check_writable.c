@@ -24,7 +24,8 @@
 #include "probe.h"
 #include "util.h"
 
-#define SLOTS 4
+#define SLOTS 16	/* twice the runner's guard slots (RUN_GUARD_SLOTS) */
+#define SLOT_PASSES 20	/* a slot can be taken away by another run's sweep */
 #define SLOT_PREFIX ".probe-writable."
 #define STALE_UNLOCKED_S 60	/* age of a leftover where flock is unsupported */
 #define TEST_SIZE 512
@@ -104,24 +105,28 @@ out:
 static int
 take_slot(int dirfd, char *name, size_t namelen)
 {
-	int i, fd;
+	struct timespec ms = { 0, 1000000 };
+	int i, pass, fd;
 
 	for (i = 0; i < SLOTS; i++) {
 		snprintf(name, namelen, SLOT_PREFIX "%d", i);
 		reclaim(dirfd, name);
 	}
-	for (i = 0; i < SLOTS; i++) {
-		snprintf(name, namelen, SLOT_PREFIX "%d", i);
-		fd = openat(dirfd, name,
-		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == EEXIST)
-			continue;
-		if (fd < 0)
-			return -1;
-		if ((flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) &&
-		    same_file(dirfd, name, fd))
-			return fd;
-		close(fd);	/* taken away between create and lock: next slot */
+	for (pass = 0; pass < SLOT_PASSES; pass++) {
+		for (i = 0; i < SLOTS; i++) {
+			snprintf(name, namelen, SLOT_PREFIX "%d", i);
+			fd = openat(dirfd, name,
+			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+			if (fd < 0 && errno == EEXIST)
+				continue;
+			if (fd < 0)
+				return -1;
+			if ((flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) &&
+			    same_file(dirfd, name, fd))
+				return fd;
+			close(fd);	/* taken away between create and lock */
+		}
+		nanosleep(&ms, NULL);
 	}
 	errno = EBUSY;
 	return -1;

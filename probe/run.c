@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -186,24 +187,36 @@ job_collect(struct job *j, double now)
 	job_done(j, now);
 }
 
-/* Wait a little for killed and finished children, so that no zombie stays. */
+/*
+ * Wait a little for killed and finished children, so that no zombie stays:
+ * each one's pidfd says when it is gone (a child that reported is exiting
+ * already). One stuck in uninterruptible sleep is left to its new parent.
+ */
 static void
 reap(struct job *jobs, size_t n)
 {
 	struct timespec ms = { 0, 1000000 };
-	double until = now_ms() + REAP_WAIT_MS;
-	size_t i, left;
+	double until = now_ms() + REAP_WAIT_MS, left;
+	struct pollfd pfd;
+	size_t i;
+	int fd;
 
-	do {
-		for (i = 0, left = 0; i < n; i++) {
-			if (jobs[i].pid <= 0)
-				continue;
-			if (waitpid(jobs[i].pid, NULL, WNOHANG) != 0)
-				jobs[i].pid = 0;
+	for (i = 0; i < n; i++) {
+		if (jobs[i].pid <= 0 || waitpid(jobs[i].pid, NULL, WNOHANG) != 0)
+			continue;
+		fd = (int)syscall(SYS_pidfd_open, jobs[i].pid, 0);
+		while (waitpid(jobs[i].pid, NULL, WNOHANG) == 0 &&
+		    (left = until - now_ms()) > 0) {
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			if (fd < 0)	/* no pidfd (before Linux 5.3) */
+				nanosleep(&ms, NULL);
 			else
-				left++;
+				poll(&pfd, 1, (int)left + 1);
 		}
-	} while (left > 0 && now_ms() < until && nanosleep(&ms, NULL) == 0);
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 static void
@@ -212,7 +225,7 @@ job_expire(struct job *j, double now, int waited_for_guard)
 	if (waited_for_guard) {
 		j->start = now - (double)j->budget;
 		result_set(&j->c->result, PROBE_UNHEALTHY,
-		    "timed out after %ldms: %d earlier checks of %s are still running "
+		    "timed out after %ldms waiting for %d other checks of %s "
 		    "(hung filesystem?)", j->budget, RUN_GUARD_SLOTS, j->c->guard);
 	} else {
 		kill(j->pid, SIGKILL);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "probe.h"
 #include "util.h"
@@ -50,6 +52,34 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+long
+process_age_ms(void)
+{
+	char buf[1024], *p;
+	unsigned long long start;
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK), age;
+	ssize_t n;
+	int fd, i;
+
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)	/* the name may hold spaces */
+		return 0;
+	for (i = 2; i < 22 && p != NULL; i++)	/* field 22: starttime */
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %llu", &start) != 1)
+		return 0;
+	age = (long)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000) -
+	    (long)(start * 1000 / (unsigned long long)hz);
+	return age > 0 ? age : 0;
 }
 
 const char *

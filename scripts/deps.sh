@@ -15,7 +15,7 @@ for group in "$@"; do
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
 	image) pkgs="$pkgs podman runc debootstrap" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3" ;;
+	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac

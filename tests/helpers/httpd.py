@@ -86,6 +86,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops connects from a swarm of probes
 
     def handle_error(self, request, client_address):
         pass  # clients that hang up early are what the tests are about

@@ -8,6 +8,7 @@ PROBE=$(readlink -f "${1:?usage: run.sh PROBE}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 HELPERS=$(cd "$HERE/../helpers" && pwd)
 HANGFS=${HANGFS:+$(readlink -f "$HANGFS")}
+RSS=$(readlink -f "${RSS:-$HERE/../../build/rss}")
 
 # As root, run in a private mount namespace: every mount made here is
 # invisible outside and gone when the suite ends.
@@ -58,6 +59,7 @@ BASE=http://127.0.0.1:$P
 . "$HERE/test_serve.sh"
 if [ -n "${PROBE_TEST_NS:-}" ]; then
 	. "$HERE/test_fs.sh"
+	. "$HERE/test_faults.sh"
 else
 	skip "filesystem tests" "need root to make mounts (unshare -m)"
 fi

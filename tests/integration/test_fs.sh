@@ -114,14 +114,14 @@ kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 rm -f "$V/.probe-writable.0"
 
-# Guards: at most 4 checks in flight per path, hung ones included.
+# Guards: at most 8 checks in flight per path, hung ones included.
 python3 - "$V" "$T/guards" <<'PY' &
 import socket, sys, time
 h = 1469598103934665603
 for b in sys.argv[1].encode():
     h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
 held = []
-for i in range(4):
+for i in range(8):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(b"\0probe/fs/%016x/%d" % (h, i))
     held.append(s)
@@ -131,8 +131,8 @@ PY
 PIDS+=($!)
 guards=$!
 for _ in $(seq 100); do [ -e "$T/guards" ] && break; sleep 0.05; done
-fs_case "guard: four checks of the path still in flight" 1 \
-	"unhealthy: mount \"data\": timed out after 300ms: 4 earlier checks of $V are still running (hung filesystem?)" \
+fs_case "guard: eight checks of the path still in flight" 1 \
+	"unhealthy: mount \"data\": timed out after 300ms waiting for 8 other checks of $V (hung filesystem?)" \
 	400 mount "$V" "timeout = 300ms"
 kill "$guards"
 wait "$guards" 2>/dev/null
@@ -165,9 +165,14 @@ EOT
 	expect_line "hung filesystem: the writable check too" \
 		"FAIL  writable  w  *  timed out after 500ms (no answer from the filesystem at $T/hung)"
 	expect_line "hung filesystem: the other checks still report" "ok    http      app  *  HTTP 200"
+	start=$(date +%s%N)
+	timeout -s KILL 10 bash -c '"$0" -c "$1" | cat >/dev/null' "$PROBE" "$T/hung.ini"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$ms" -le 700 ] && pass "hung filesystem: stdout is closed at the deadline (${ms}ms through a pipe)" ||
+		fail "hung filesystem: stdout is closed at the deadline" "the pipe stayed open ${ms}ms"
 	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)
-	[ "$left" -le 4 ] && pass "hung filesystem: at most 4 stuck processes ($left)" ||
-		fail "hung filesystem: at most 4 stuck processes" "$left left"
+	[ "$left" -le 8 ] && pass "hung filesystem: at most 8 stuck processes ($left)" ||
+		fail "hung filesystem: at most 8 stuck processes" "$left left"
 	kill -9 "$hang"
 	wait "$hang" 2>/dev/null
 	sleep 0.2

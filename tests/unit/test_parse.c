@@ -241,6 +241,10 @@ Test(util, errno_text_and_sizes)
 	    "no space left on device (ENOSPC)");
 	cr_expect_str_eq(errno_text(ECONNREFUSED, buf, sizeof(buf)),
 	    "connection refused");
+	cr_expect_str_eq(errno_text(EDQUOT, buf, sizeof(buf)),
+	    "disk quota exceeded (EDQUOT)");
+	cr_expect_str_eq(errno_text(ESTALE, buf, sizeof(buf)),
+	    "stale file handle (ESTALE)");
 	cr_expect_str_eq(format_size(512, buf, sizeof(buf)), "512 B");
 	cr_expect_str_eq(format_size(1536, buf, sizeof(buf)), "1.5 KiB");
 	cr_expect_str_eq(format_size(64ULL << 20, buf, sizeof(buf)), "64.0 MiB");

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench.sh: make bench. Whole processes, as the kubelet runs them (fork,
+# exec, run, exit), timed side by side in one hyperfine run against the
+# same nginx on loopback and the same data directory:
+#   the floor (bench/floor.c, static musl: the same work, nothing else),
+#   probe static and dynamic (one http check; http + mount + writable),
+#   curl -fsS, wget --spider, a Python urllib one-liner.
+# Writes docs/performance.md (table) and docs/performance.png (chart);
+# raw results in build/bench/. RUNS (default 300) runs each after warm-up.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+RUNS=${RUNS:-300}
+OUT=$ROOT/build/bench
+mkdir -p "$OUT"
+"$ROOT/scripts/deps.sh" build bench static
+make -C "$ROOT" -s bin/probe
+"$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
+musl-gcc -static -O2 -s -o "$OUT/floor" "$HERE/floor.c"
+make -C "$ROOT" -s build/rss
+
+T=$(mktemp -d /tmp/probe-bench.XXXXXX)
+DATA=$(mktemp -d /var/tmp/probe-bench-data.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$T/logs"
+cat >"$T/nginx.conf" <<EOT
+worker_processes 1;
+error_log $T/logs/error.log;
+pid $T/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $T;
+    server { listen 127.0.0.1:$PORT; location /health { return 200 "ok\n"; } }
+}
+EOT
+nginx -c "$T/nginx.conf" -p "$T"
+trap 'nginx -c "$T/nginx.conf" -p "$T" -s stop 2>/dev/null; rm -rf "$T" "$DATA"' EXIT
+URL=http://127.0.0.1:$PORT/health
+cat >"$T/http.ini" <<EOT
+[http "app"]
+url = $URL
+EOT
+cat >"$T/full.ini" <<EOT
+[http "app"]
+url = $URL
+[mount "root"]
+path = /
+[writable "data"]
+path = $DATA
+EOT
+for i in $(seq 50); do curl -fsS -o /dev/null "$URL" && break; sleep 0.05; done
+
+# name|command
+cat >"$OUT/commands" <<EOT
+floor, http|$OUT/floor 127.0.0.1 $PORT /health
+floor, http+mount+writable|$OUT/floor 127.0.0.1 $PORT /health $DATA
+probe static, http|$ROOT/bin/probe-static -q -c $T/http.ini
+probe static, http+mount+writable|$ROOT/bin/probe-static -q -c $T/full.ini
+probe dynamic, http|$ROOT/bin/probe -q -c $T/http.ini
+probe dynamic, http+mount+writable|$ROOT/bin/probe -q -c $T/full.ini
+curl -fsS|curl -fsS -o /dev/null $URL
+wget --spider|wget -q --spider $URL
+python3 urllib|python3 -c "import urllib.request; urllib.request.urlopen('$URL')"
+EOT
+args=()
+while IFS='|' read -r name cmd; do
+	args+=(-n "$name" "$cmd")
+	# Every contender must succeed before it is timed.
+	eval "$cmd" >/dev/null || { echo "bench: '$name' fails" >&2; exit 1; }
+done <"$OUT/commands"
+hyperfine -N --style basic --warmup 30 --runs "$RUNS" --export-json "$OUT/hyperfine.json" \
+	"${args[@]}" >"$OUT/hyperfine.txt"
+# Peak resident memory: the largest of 20 runs each.
+while IFS='|' read -r name cmd; do
+	max=0
+	for _ in $(seq 20); do
+		kb=$(eval "$ROOT/build/rss" "$cmd")
+		[ "$kb" -gt "$max" ] && max=$kb
+	done
+	echo "$name|$max"
+done <"$OUT/commands" >"$OUT/maxrss"
+python3 "$HERE/report.py" "$OUT" "$ROOT/docs"

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""report.py OUT DOCS: hyperfine's JSON and the peak RSS list into
+DOCS/performance.md (table, ratios) and DOCS/performance.png (gnuplot)."""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+out, docs = sys.argv[1], sys.argv[2]
+results = {r["command"]: r for r in json.load(open(os.path.join(out, "hyperfine.json")))["results"]}
+rss = dict(l.rsplit("|", 1) for l in open(os.path.join(out, "maxrss")).read().split("\n") if l)
+cmds = [l.split("|", 1) for l in open(os.path.join(out, "commands")).read().split("\n") if l]
+
+
+def size(cmd):
+    exe = cmd.split()[0]
+    path = exe if os.path.sep in exe else shutil.which(exe)
+    return os.path.getsize(path) if path else 0
+
+
+def med(name):
+    return results[name]["median"] * 1000
+
+
+floor_http, floor_full, curl = med("floor, http"), med("floor, http+mount+writable"), med("curl -fsS")
+rows = []
+for name, cmd in cmds:
+    r = results[name]
+    floor = floor_full if "mount" in name else floor_http
+    rows.append((name, med(name), (r["user"] + r["system"]) * 1000, int(rss[name]),
+                 size(cmd), med(name) / floor, med(name) / curl))
+
+lines = [
+    "# Performance",
+    "",
+    "What a probe costs per run, as the kubelet sees it: a whole process (fork,",
+    "exec, run, exit). `make bench` (bench/bench.sh) times every contender side",
+    "by side in one hyperfine run (%d runs each after warm-up) against the same"
+    % results[cmds[0][0]]["times"].__len__(),
+    "nginx on loopback and the same data directory, on this project's 2-core",
+    "Debian 12 machine (%s). Machines here are noisy: compare ratios,"
+    % datetime.date.today().isoformat(),
+    "not absolute times, across runs. The floor is `bench/floor.c`, a static",
+    "program doing the same work and nothing else (no config, no report, no",
+    "deadline, no process per check): the least any probe can cost.",
+    "",
+    "| command | median wall | user+sys CPU (mean) | peak RSS | binary | / floor | / curl |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+]
+for name, m, cpu, kb, sz, rf, rc in rows:
+    lines.append("| %s | %.2f ms | %.2f ms | %d KiB | %s | %.2fx | %.2fx |" % (
+        name, m, cpu, kb, "%d KB" % (sz // 1000) if sz else "", rf, rc))
+lines += ["", "![median wall time](performance.png)", ""]
+open(os.path.join(out, "table.md"), "w").write("\n".join(lines[11:]) + "\n")
+
+data = os.path.join(out, "chart.dat")
+with open(data, "w") as f:
+    for name, m, *_ in rows:
+        f.write('"%s" %.3f\n' % (name.replace(", ", "\\n"), m))
+gp = """set terminal pngcairo size 1100,520 font "sans,10"
+set output "%s"
+set title "probe: median wall time per run (lower is better)"
+set ylabel "ms (log scale)"
+set logscale y
+set style fill solid 0.8
+set boxwidth 0.6
+set grid ytics
+set xtics font "sans,8"
+set key off
+plot "%s" using 0:2:xtic(1) with boxes lc rgb "#3b75af", "" using 0:2:(sprintf("%%.2f", $2)) with labels offset 0,0.8
+""" % (os.path.join(docs, "performance.png"), data)
+subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+md = os.path.join(docs, "performance.md")
+keep = ""
+if os.path.exists(md):
+    text = open(md).read()
+    if "\n## " in text:
+        keep = text[text.index("\n## "):]
+open(md, "w").write("\n".join(lines) + keep)
+print("\n".join(lines[11:11 + len(rows) + 2]))

@@ -1,0 +1,79 @@
+# test_faults.sh: the probe killed at random moments, a swarm of probes at
+# once, an unreadable config, the main paths as uid 65532 (sourced by
+# run.sh, as root in a private mount namespace).
+
+F=$T/faults
+mkdir -p "$F"
+mount -t tmpfs -o size=16m,mode=755 tmpfs "$F"
+mkdir "$F/app"
+for i in 1 2 3; do head -c 4096 /dev/urandom >"$F/app/file$i"; done
+echo 42 >"$F/visits"
+app_sum() { (cd "$F" && find . -path './.probe-writable.*' -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+before=$(app_sum)
+ini killed <<EOT
+[probe]
+timeout = 1s
+[writable "data"]
+path = $F
+[mount "data"]
+path = $F
+EOT
+
+out=$(python3 "$HELPERS/killer.py" 1000 "$PROBE" -q -c "$T/killed.ini")
+pass "killed with SIGKILL at random: $out"
+sleep 0.2
+left=$(pgrep -c -f "^$PROBE -q -c $T/killed.ini" || true)
+[ "$left" = 0 ] && pass "killed 1000 times: no process left behind" ||
+	fail "killed 1000 times: no process left behind" "$left processes"
+stray=$(cd "$F" && ls -A | grep -Ev '^\.probe-writable\.([0-9]|1[0-5])$' | grep -vx -e app -e visits || true)
+slots=$(cd "$F" && ls -A | grep -c '^\.probe-writable\.' || true)
+[ -z "$stray" ] && [ "$slots" -le 16 ] &&
+	pass "killed 1000 times: nothing of the probe's but $slots test file(s)" ||
+	fail "killed 1000 times: nothing of the probe's but its test files" "$(ls -A "$F")"
+run_probe -c "$T/killed.ini"
+expect "killed 1000 times: the next run is healthy" 0 "healthy: 2 of 2 checks passed (all, *ms)"
+[ -z "$(cd "$F" && ls -A | grep '^\.probe-writable\.' || true)" ] &&
+	pass "killed 1000 times: the next run removed the leftovers" ||
+	fail "killed 1000 times: the next run removed the leftovers" "$(ls -A "$F")"
+[ "$before" = "$(app_sum)" ] && pass "killed 1000 times: the app's files are untouched (sha256)" ||
+	fail "killed 1000 times: the app's files are untouched" "checksums differ"
+
+ini swarm <<EOT
+[probe]
+timeout = 1s
+[http "app"]
+url = $BASE/ok
+[writable "data"]
+path = $F
+[mount "data"]
+path = $F
+EOT
+out=$(python3 "$HELPERS/swarm.py" 200 "$PROBE" -c "$T/swarm.ini")
+slowest=$(echo "$out" | sed -n 's/.*slowest \([0-9]*\) ms/\1/p')
+[[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le 1100 ] &&
+	pass "200 probes at once: $out" || fail "200 probes at once" "$out"
+sleep 0.1
+zombies=$(ps -eo stat=,comm= | awk '$1 ~ /^Z/ && $2 ~ /^probe/' | wc -l)
+orphans=$(pgrep -c -f "$T/swarm.ini" || true)
+[ "$zombies" = 0 ] && [ "$orphans" = 0 ] && pass "200 probes at once: no zombie or orphan left" ||
+	fail "200 probes at once: no zombie or orphan left" "$zombies zombies, $orphans orphans"
+[ "$before" = "$(app_sum)" ] && pass "200 probes at once: the app's files are untouched" ||
+	fail "200 probes at once: the app's files are untouched" "checksums differ"
+
+# Unprivileged: the main paths as uid 65532, and a config it may not read.
+RUN_AS=(setpriv --reuid 65532 --regid 65532 --clear-groups)
+ini nonroot <<EOT
+[http "app"]
+url = $BASE/ok
+[tcp "port"]
+address = 127.0.0.1:$P
+[mount "data"]
+path = $F
+EOT
+chmod 644 "$T/nonroot.ini"
+run_probe -c "$T/nonroot.ini"
+expect "as uid 65532: http, tcp and mount" 0 "healthy: 3 of 3 checks passed (all, *ms)"
+chmod 600 "$T/nonroot.ini"
+run_probe -c "$T/nonroot.ini"
+expect "as uid 65532: a config it may not read" 3 "probe: $T/nonroot.ini: cannot open: Permission denied"
+RUN_AS=()
