@@ -169,7 +169,7 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 	struct statvfs sv;
 	int dirfd, fd = -1, ret;
 	ssize_t n;
-	size_t i;
+	size_t i, seed;
 
 	(void)timeout_ms;	/* the runner kills us when it runs out */
 	if ((dirfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -193,8 +193,9 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		    w->path, errno_text(errno, etext, sizeof(etext)));
 		goto out;
 	}
+	seed = (size_t)getpid();	/* runs at once write different data */
 	for (i = 0; i < sizeof(out); i++)
-		out[i] = (char)('a' + (i + (size_t)getpid()) % 26);
+		out[i] = (char)('a' + (i + seed) % 26);
 	step = "write";
 	if ((n = write(fd, out, sizeof(out))) != (ssize_t)sizeof(out)) {
 		if (n >= 0)

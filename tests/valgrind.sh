@@ -9,7 +9,8 @@ T=$(mktemp -d /tmp/probe-vg.XXXXXX)
 python3 "$HERE/helpers/httpd.py" "$T/port" &
 httpd=$!
 trap 'kill $httpd 2>/dev/null; wait $httpd 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+. "$HERE/integration/lib.sh"
+wait_until test -s "$T/port"
 P=$(cat "$T/port")
 mkdir "$T/data"
 cat >"$T/v.ini" <<EOT
@@ -39,27 +40,32 @@ path = $T/data
 min_free = 1%
 EOT
 passed=0 failed=0
+
+# verdict NAME RC: memcheck's report is in $T/vg.
+verdict() {
+	if [ "$2" = 99 ] || grep -q '^==[0-9]*== ' "$T/vg"; then
+		failed=$((failed + 1))
+		echo "FAIL - valgrind: $1 (exit $2)"
+		head -n 40 "$T/vg"
+	else
+		passed=$((passed + 1))
+		echo "ok - valgrind: $1 (exit $2)"
+	fi
+}
+
 for args in liveness readiness startup "-o json -v" "-q liveness" --check-config \
 	"-t bogus" "--help"; do
 	# shellcheck disable=SC2086
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 		--error-exitcode=99 "$PROBE" -c "$T/v.ini" $args >/dev/null 2>"$T/vg"
-	rc=$?
-	if [ "$rc" = 99 ] || grep -q '^==[0-9]*== ' "$T/vg"; then
-		failed=$((failed + 1))
-		echo "FAIL - valgrind: probe $args"
-		head -n 40 "$T/vg"
-	else
-		passed=$((passed + 1))
-		echo "ok - valgrind: probe $args (exit $rc)"
-	fi
+	verdict "probe $args" $?
 done
 # probe serve: every endpoint, then SIGTERM.
 SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	--error-exitcode=99 "$PROBE" -c "$T/v.ini" serve -l "127.0.0.1:$SPORT" 2>"$T/vg" &
 spid=$!
-for _ in $(seq 200); do grep -q serving "$T/vg" 2>/dev/null && break; sleep 0.05; done
+wait_until grep -q serving "$T/vg"
 for path in /livez /readyz '/startupz?format=json' /metrics /nope; do
 	python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT$path" >/dev/null 2>&1
 done
@@ -67,13 +73,7 @@ python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT/livez" POST >/dev/null 2
 kill -TERM "$spid"
 wait "$spid"
 rc=$?
-if [ "$rc" != 0 ] || grep -q '^==[0-9]*== ' "$T/vg"; then
-	failed=$((failed + 1))
-	echo "FAIL - valgrind: probe serve (exit $rc)"
-	head -n 40 "$T/vg"
-else
-	passed=$((passed + 1))
-	echo "ok - valgrind: probe serve, every endpoint, SIGTERM (exit $rc)"
-fi
+[ "$rc" = 0 ] || rc=99
+verdict "probe serve, every endpoint, SIGTERM" "$rc"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

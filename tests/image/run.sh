@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 python3 "$ROOT/tests/helpers/httpd.py" "$T/port" &
 httpd=$!
-for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+wait_until test -s "$T/port"
 P=$(cat "$T/port")
 ini ok <<EOT
 [http "app"]

@@ -88,6 +88,17 @@ expect_true() {
 	fi
 }
 
+# wait_until COMMAND...: run COMMAND every 20 ms until it succeeds, for at
+# most 5 seconds; returns its last status.
+wait_until() {
+	local i
+	for i in $(seq 250); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	"$@"
+}
+
 # ini NAME: write stdin to $T/NAME.ini
 ini() {
 	cat >"$T/$1.ini"

@@ -42,10 +42,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext subjectAltName=DNS:localhost -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
 TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
 PIDS+=($!)
-for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
 python3 "$HELPERS/hostile.py" "$T/hostile-port" &
 PIDS+=($!)
-for _ in $(seq 200); do [ -s "$T/port" ] && [ -s "$T/hostile-port" ] && break; sleep 0.05; done
+wait_until test -s "$T/port" -a -s "$T/hostile-port"
 P=$(cat "$T/port")
 HOSTILE=$(cat "$T/hostile-port")
 SILENT=$(cat "$T/port.silent")

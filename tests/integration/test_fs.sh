@@ -130,7 +130,7 @@ time.sleep(30)
 PY
 PIDS+=($!)
 guards=$!
-for _ in $(seq 100); do [ -e "$T/guards" ] && break; sleep 0.05; done
+wait_until test -e "$T/guards"
 fs_case "guard: eight checks of the path still in flight" 1 \
 	"unhealthy: mount \"data\": timed out after 300ms waiting for 8 other checks of $V (hung filesystem?)" \
 	400 mount "$V" "timeout = 300ms"
@@ -146,7 +146,7 @@ else
 	"$HANGFS" "$T/hung" &
 	hang=$!
 	PIDS+=($hang)
-	for _ in $(seq 100); do grep -q " $T/hung " /proc/self/mountinfo && break; sleep 0.02; done
+	wait_until grep -q " $T/hung " /proc/self/mountinfo
 	ini hung <<EOT
 [probe]
 timeout = 500ms
@@ -198,7 +198,7 @@ open(sys.argv[1], "w").close()
 time.sleep(60)
 ' "$T/dns" &
 PIDS+=($!)
-for _ in $(seq 100); do [ -e "$T/dns" ] && break; sleep 0.05; done
+wait_until test -e "$T/dns"
 printf 'nameserver 127.0.0.2\noptions timeout:30 attempts:5\n' >"$T/resolv.conf"
 if mount --bind "$T/resolv.conf" /etc/resolv.conf; then
 	ini dns <<EOT

@@ -170,7 +170,8 @@ serve_start "$T/term.ini"
 before=$(hits)
 python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >"$T/inflight" 2>&1 &
 client=$!
-for _ in $(seq 100); do [ "$(hits)" -gt "$before" ] && break; sleep 0.01; done
+in_flight() { [ "$(hits)" -gt "$before" ]; }
+wait_until in_flight
 start=$(date +%s%N)
 kill -TERM "$SPID"
 wait "$SPID"
