@@ -122,7 +122,7 @@ check: test-deps
 	@$(DEPS) check unit
 	$(MAKE) SANITIZE=address,undefined unit
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
-	ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
+	PROBE_SANITIZED=1 ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
 	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
 		$(MAKE) SANITIZE=address,undefined integration
 	@if [ -n "$$(ls $(SAN_REPORTS))" ]; then cat $(SAN_REPORTS)/*; \

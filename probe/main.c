@@ -242,10 +242,11 @@ main(int argc, char **argv)
 	fflush(NULL);	/* nothing buffered may be copied into the children */
 	/* The caller's clock started at exec: on a loaded node, loading and
 	 * start-up may already have taken a part of the deadline. The age
-	 * comes in 10 ms steps, so less than 20 ms counts as none; the checks
-	 * keep at least half the deadline. */
+	 * comes in 10 ms steps; under 50 ms it counts as none, so that a
+	 * normal start keeps the whole deadline; the checks keep at least
+	 * half of it. */
 	deadline = cfg.timeout_ms;
-	if ((age = process_age_ms() - 10) >= 10)
+	if ((age = process_age_ms() - 10) >= 50)
 		deadline -= age < deadline / 2 ? age : deadline / 2;
 	ret = run_checks(cfg.checks, cfg.nchecks, deadline, err, sizeof(err));
 	if (ret == PROBE_ERROR) {

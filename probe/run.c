@@ -26,7 +26,8 @@
 #include "util.h"
 
 #define GUARD_RETRY_MS 5
-#define REAP_WAIT_MS 10
+#define REAP_SLACK_MS 80	/* reaping ends by the deadline plus this */
+#define REAP_MIN_MS 10
 
 enum job_state { JOB_IDLE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
@@ -37,6 +38,7 @@ struct job {
 	double start;
 	pid_t pid;
 	int fd;			/* read end of the result pipe */
+	int killed;		/* ran out of time: may be stuck for good */
 };
 
 /*
@@ -188,15 +190,17 @@ job_collect(struct job *j, double now)
 }
 
 /*
- * Wait a little for killed and finished children, so that no zombie stays:
- * each one's pidfd says when it is gone (a child that reported is exiting
- * already). One stuck in uninterruptible sleep is left to its new parent.
+ * Wait for finished children until `until`, so that no zombie is left to a
+ * PID 1 that may never reap it: each one's pidfd says when it is gone (one
+ * that reported is exiting already; on a loaded node that can take a
+ * while). Killed ones get REAP_MIN_MS: one stuck in uninterruptible sleep
+ * never goes, and is left behind.
  */
 static void
-reap(struct job *jobs, size_t n)
+reap(struct job *jobs, size_t n, double until)
 {
 	struct timespec ms = { 0, 1000000 };
-	double until = now_ms() + REAP_WAIT_MS, left;
+	double left, killed_until = now_ms() + REAP_MIN_MS, end;
 	struct pollfd pfd;
 	size_t i;
 	int fd;
@@ -205,8 +209,9 @@ reap(struct job *jobs, size_t n)
 		if (jobs[i].pid <= 0 || waitpid(jobs[i].pid, NULL, WNOHANG) != 0)
 			continue;
 		fd = (int)syscall(SYS_pidfd_open, jobs[i].pid, 0);
+		end = jobs[i].killed && killed_until < until ? killed_until : until;
 		while (waitpid(jobs[i].pid, NULL, WNOHANG) == 0 &&
-		    (left = until - now_ms()) > 0) {
+		    (left = end - now_ms()) > 0) {
 			pfd.fd = fd;
 			pfd.events = POLLIN;
 			if (fd < 0)	/* no pidfd (before Linux 5.3) */
@@ -229,6 +234,7 @@ job_expire(struct job *j, double now, int waited_for_guard)
 		    "(hung filesystem?)", j->budget, RUN_GUARD_SLOTS, j->c->guard);
 	} else {
 		kill(j->pid, SIGKILL);
+		j->killed = 1;
 		if (j->c->guard != NULL)
 			result_set(&j->c->result, PROBE_UNHEALTHY, "timed out after %ldms "
 			    "(no answer from the filesystem at %s)", j->budget, j->c->guard);
@@ -312,7 +318,9 @@ run_checks(struct check **checks, size_t n, long deadline_ms, char *err,
 			if (pfd[i].revents != 0)
 				job_collect(pj[i], now);
 	}
-	reap(jobs, n);
+	now = now_ms();
+	reap(jobs, n, t0 + (double)(deadline_ms + REAP_SLACK_MS) > now + REAP_MIN_MS ?
+	    t0 + (double)(deadline_ms + REAP_SLACK_MS) : now + REAP_MIN_MS);
 	for (i = 0; i < n && ret == PROBE_HEALTHY; i++)
 		if (checks[i]->selected && !checks[i]->result.healthy)
 			ret = PROBE_UNHEALTHY;

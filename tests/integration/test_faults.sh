@@ -50,11 +50,25 @@ path = $F
 EOT
 out=$(python3 "$HELPERS/swarm.py" 200 "$PROBE" -c "$T/swarm.ini")
 slowest=$(echo "$out" | sed -n 's/.*slowest \([0-9]*\) ms/\1/p')
-[[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le 1100 ] &&
-	pass "200 probes at once: $out" || fail "200 probes at once" "$out"
+if [ -n "${PROBE_SANITIZED:-}" ]; then
+	skip "200 probes at once: all healthy within the deadline" \
+		"a sanitizer build starts too slowly for timing ($out)"
+elif [[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le 1100 ]; then
+	pass "200 probes at once: $out"
+else
+	fail "200 probes at once" "$out"
+fi
 sleep 0.1
-zombies=$(ps -eo stat=,comm= | awk '$1 ~ /^Z/ && $2 ~ /^probe/' | wc -l)
-orphans=$(pgrep -c -f "$T/swarm.ini" || true)
+count_left() {
+	zombies=$(ps -eo stat=,comm= | awk '$1 ~ /^Z/ && $2 ~ /^probe/' | wc -l)
+	orphans=$(pgrep -c -f "$T/swarm.ini" || true)
+	[ "$zombies" = 0 ] && [ "$orphans" = 0 ]
+}
+if [ -n "${PROBE_SANITIZED:-}" ]; then
+	wait_until count_left	# sanitizer builds take long to exit
+else
+	count_left
+fi
 [ "$zombies" = 0 ] && [ "$orphans" = 0 ] && pass "200 probes at once: no zombie or orphan left" ||
 	fail "200 probes at once: no zombie or orphan left" "$zombies zombies, $orphans orphans"
 [ "$before" = "$(app_sum)" ] && pass "200 probes at once: the app's files are untouched" ||
