@@ -38,9 +38,11 @@ expect "killed 1000 times: the next run is healthy" 0 "healthy: 2 of 2 checks pa
 [ "$before" = "$(app_sum)" ] && pass "killed 1000 times: the app's files are untouched (sha256)" ||
 	fail "killed 1000 times: the app's files are untouched" "checksums differ"
 
+# 200 dynamic-build probes keep 2 cores busy for about a second: the
+# deadline is 2s, as on a node in a rolling restart.
 ini swarm <<EOT
 [probe]
-timeout = 1s
+timeout = 2s
 [http "app"]
 url = $BASE/ok
 [writable "data"]
@@ -53,7 +55,7 @@ slowest=$(echo "$out" | sed -n 's/.*slowest \([0-9]*\) ms/\1/p')
 if [ -n "${PROBE_SANITIZED:-}" ]; then
 	skip "200 probes at once: all healthy within the deadline" \
 		"a sanitizer build starts too slowly for timing ($out)"
-elif [[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le 1100 ]; then
+elif [[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le 2100 ]; then
 	pass "200 probes at once: $out"
 else
 	fail "200 probes at once" "$out"
@@ -64,11 +66,9 @@ count_left() {
 	orphans=$(pgrep -c -f "$T/swarm.ini" || true)
 	[ "$zombies" = 0 ] && [ "$orphans" = 0 ]
 }
-if [ -n "${PROBE_SANITIZED:-}" ]; then
-	wait_until count_left	# sanitizer builds take long to exit
-else
-	count_left
-fi
+# Probes SIGKILLed above could not reap their checks' processes (those die
+# of PR_SET_PDEATHSIG); PID 1 reaps them, a moment later.
+wait_until count_left
 [ "$zombies" = 0 ] && [ "$orphans" = 0 ] && pass "200 probes at once: no zombie or orphan left" ||
 	fail "200 probes at once: no zombie or orphan left" "$zombies zombies, $orphans orphans"
 [ "$before" = "$(app_sum)" ] && pass "200 probes at once: the app's files are untouched" ||
