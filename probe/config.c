@@ -323,6 +323,16 @@ config_set_listen(struct serve_config *s, const char *value, char *err,
 	return 0;
 }
 
+const char *
+config_listen_text(const struct serve_config *s, char *buf, size_t len)
+{
+	int v6 = strchr(s->host, ':') != NULL;
+
+	snprintf(buf, len, "%s%s%s:%u", v6 ? "[" : "", s->host[0] ? s->host : "*",
+	    v6 ? "]" : "", s->port);
+	return buf;
+}
+
 static int
 set_serve_key(struct loader *ld, const char *key, const char *value)
 {

@@ -31,6 +31,11 @@ struct config {
 int config_set_listen(struct serve_config *s, const char *value, char *err,
     size_t errlen);
 
+/* The listen address for people: "127.0.0.1:8099", "[::1]:8099", "*:8099";
+ * returns buf. */
+const char *config_listen_text(const struct serve_config *s, char *buf,
+    size_t len);
+
 /*
  * Load and validate path into cfg. Returns 0, or -1 with err holding
  * "PATH:LINE: what is wrong" (or "PATH: ..." when no line applies).

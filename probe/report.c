@@ -112,6 +112,7 @@ void
 report_config(FILE *out, const struct config *cfg)
 {
 	static const unsigned kinds[] = { KIND_LIVENESS, KIND_READINESS, KIND_STARTUP };
+	char addr[300];
 	size_t i, k, n;
 
 	fprintf(out, "%s: ok, %zu check%s, deadline %ldms\n", cfg->path,
@@ -128,9 +129,7 @@ report_config(FILE *out, const struct config *cfg)
 		fprintf(out, "%s\n", n ? "" : " (none)");
 	}
 	if (cfg->serve.seen)
-		fprintf(out, "serve      listen %s%s%s:%u, cache %ldms\n",
-		    strchr(cfg->serve.host, ':') ? "[" : "",
-		    cfg->serve.host[0] ? cfg->serve.host : "*",
-		    strchr(cfg->serve.host, ':') ? "]" : "", cfg->serve.port,
+		fprintf(out, "serve      listen %s, cache %ldms\n",
+		    config_listen_text(&cfg->serve, addr, sizeof(addr)),
 		    cfg->serve.cache_ms);
 }

@@ -518,9 +518,7 @@ listen_on(struct server *s, char *err, size_t errlen)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%u", sc->port);
-	snprintf(s->address, sizeof(s->address), "%s%s%s:%u",
-	    strchr(sc->host, ':') ? "[" : "", sc->host[0] ? sc->host : "*",
-	    strchr(sc->host, ':') ? "]" : "", sc->port);
+	config_listen_text(sc, s->address, sizeof(s->address));
 	if ((r = getaddrinfo(sc->host[0] ? sc->host : NULL, port, &hints, &ai)) != 0) {
 		snprintf(err, errlen, "serve: cannot listen on %s: %s", s->address,
 		    gai_strerror(r));
