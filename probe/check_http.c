@@ -123,6 +123,22 @@ bad_url_for_people(const char *url, char *buf, size_t len)
 		snprintf(buf, len, "%s", url);
 }
 
+/* An inline check's name: the URL without "http://" and without user
+ * information ("https://" stays, so the two can be told apart). */
+static void
+http_inline_name(const char *url, char *buf, size_t len)
+{
+	const char *host = strstr(url, "://"), *at;
+	int keep;
+
+	host = host != NULL ? host + 3 : url;
+	keep = strncasecmp(url, "http://", 7) == 0 ? 0 : (int)(host - url);
+	at = strchr(host, '@');
+	if (at != NULL && (size_t)(at - host) < strcspn(host, "/?#"))
+		host = at + 1;
+	snprintf(buf, len, "%.*s%s", keep, url, host);
+}
+
 static int
 set_url(struct http_check *h, const char *value, char *err, size_t errlen)
 {
@@ -135,7 +151,8 @@ set_url(struct http_check *h, const char *value, char *err, size_t errlen)
 		return -1;
 	}
 	bad_url_for_people(value, shown, sizeof(shown));
-	if (curl_url_set(u, CURLUPART_URL, value, 0) != CURLUE_OK ||
+	if (curl_url_set(u, CURLUPART_URL, value,
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
 		snprintf(err, errlen, "invalid URL '%s'", shown);
@@ -475,6 +492,8 @@ http_release(struct check *c)
 const struct check_type check_http = {
 	.name = "http",
 	.repeatable = "header",
+	.target_key = "url",
+	.inline_name = http_inline_name,
 	.priv_size = sizeof(struct http_check),
 	.defaults = http_defaults,
 	.set = http_set,

@@ -157,6 +157,7 @@ mount_release(struct check *c)
 
 const struct check_type check_mount = {
 	.name = "mount",
+	.target_key = "path",
 	.priv_size = sizeof(struct mount_check),
 	.set = mount_set,
 	.finish = mount_finish,

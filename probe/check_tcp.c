@@ -132,6 +132,7 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 
 const struct check_type check_tcp = {
 	.name = "tcp",
+	.target_key = "address",
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,
 	.finish = tcp_finish,

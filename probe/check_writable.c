@@ -246,6 +246,7 @@ writable_release(struct check *c)
 
 const struct check_type check_writable = {
 	.name = "writable",
+	.target_key = "path",
 	.priv_size = sizeof(struct writable_check),
 	.set = writable_set,
 	.finish = writable_finish,

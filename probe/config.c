@@ -108,27 +108,74 @@ valid_name(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") == n;
 }
 
-/* text is what stands between [ and ]: "probe" or "TYPE "NAME"". */
-static void
-begin_section(struct loader *ld, const char *text)
+/*
+ * A new check of type ct named name, appended to cfg. Returns it, or NULL
+ * with err filled (duplicate name, too many checks, out of memory).
+ */
+static struct check *
+check_new(struct config *cfg, const struct check_type *ct, const char *name,
+    int line, char *err, size_t errlen)
 {
-	char type[32], name[CHECK_NAME_MAX + 2];
-	const struct check_type *ct;
 	struct check *c;
-	size_t n, i;
+	size_t i;
+
+	for (i = 0; i < cfg->nchecks; i++) {
+		c = cfg->checks[i];
+		if (c->type != ct || strcmp(c->name, name) != 0)
+			continue;
+		if (c->line > 0)
+			snprintf(err, errlen, "duplicate check name [%s \"%s\"] "
+			    "(first at line %d)", ct->name, name, c->line);
+		else
+			snprintf(err, errlen, "duplicate check %s \"%s\"", ct->name,
+			    name);
+		return NULL;
+	}
+	if (cfg->nchecks == PROBE_MAX_CHECKS) {
+		snprintf(err, errlen, "too many checks (at most %d)", PROBE_MAX_CHECKS);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->name = strdup(name)) == NULL ||
+	    (c->priv = calloc(1, ct->priv_size)) == NULL) {
+		if (c != NULL)
+			free(c->name);
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->type = ct;
+	c->kinds = KIND_ALL;
+	c->line = line;
+	if (ct->defaults != NULL)
+		ct->defaults(c);
+	cfg->checks[cfg->nchecks++] = c;
+	return c;
+}
+
+/* A key of a check, the common ones first; returns as check_type.set(). */
+static int
+check_set_key(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	if (strcmp(key, "probes") == 0)
+		return parse_kinds(value, &c->kinds, err, errlen);
+	if (strcmp(key, "timeout") == 0)
+		return parse_duration(value, &c->timeout_ms, err, errlen);
+	return c->type->set(c, key, value, err, errlen);
+}
+
+/* Split "TYPE "NAME"" into type and name (quotes and blanks removed);
+ * returns 0, or -1 when the type is empty or too long. */
+static int
+split_section(const char *text, char *type, size_t typelen, char *name,
+    size_t namelen)
+{
+	size_t n = strcspn(text, " \t\"");
 	const char *p;
 
-	finish_section(ld);
-	if (ld->done)
-		return;
-	snprintf(ld->section_text, sizeof(ld->section_text), "%s", text);
-	ld->section_line = ld->line;
-
-	n = strcspn(text, " \t\"");
-	if (n == 0 || n >= sizeof(type)) {
-		loader_error(ld, ld->line, "invalid section [%s]", text);
-		return;
-	}
+	if (n == 0 || n >= typelen)
+		return -1;
 	memcpy(type, text, n);
 	type[n] = '\0';
 	p = text + n;
@@ -140,20 +187,45 @@ begin_section(struct loader *ld, const char *text)
 		p++;
 		n -= 2;
 	}
-	if (n >= sizeof(name))
-		n = sizeof(name) - 1;
+	if (n >= namelen)
+		n = namelen - 1;
 	memcpy(name, p, n);
 	name[n] = '\0';
+	return 0;
+}
 
+/* [probe] or [serve]: no name, once each. */
+static void
+begin_global_section(struct loader *ld, const char *type, const char *name)
+{
+	int *seen = type[0] == 'p' ? &ld->probe_seen : &ld->cfg->serve.seen;
+
+	if (name[0] != '\0')
+		loader_error(ld, ld->line, "section [%s] takes no name", type);
+	else if (*seen)
+		loader_error(ld, ld->line, "duplicate section [%s]", type);
+	*seen = 1;
+	ld->section = type[0] == 'p' ? SEC_PROBE : SEC_SERVE;
+}
+
+/* text is what stands between [ and ]: "probe" or "TYPE "NAME"". */
+static void
+begin_section(struct loader *ld, const char *text)
+{
+	char type[32], name[CHECK_NAME_MAX + 2], err[200];
+	const struct check_type *ct;
+
+	finish_section(ld);
+	if (ld->done)
+		return;
+	snprintf(ld->section_text, sizeof(ld->section_text), "%s", text);
+	ld->section_line = ld->line;
+	if (split_section(text, type, sizeof(type), name, sizeof(name)) != 0) {
+		loader_error(ld, ld->line, "invalid section [%s]", text);
+		return;
+	}
 	if (strcmp(type, "probe") == 0 || strcmp(type, "serve") == 0) {
-		int *seen = type[0] == 'p' ? &ld->probe_seen : &ld->cfg->serve.seen;
-
-		if (name[0] != '\0')
-			loader_error(ld, ld->line, "section [%s] takes no name", type);
-		else if (*seen)
-			loader_error(ld, ld->line, "duplicate section [%s]", type);
-		*seen = 1;
-		ld->section = type[0] == 'p' ? SEC_PROBE : SEC_SERVE;
+		begin_global_section(ld, type, name);
 		return;
 	}
 	if ((ct = type_by_name(type)) == NULL) {
@@ -170,37 +242,11 @@ begin_section(struct loader *ld, const char *text)
 			    "(use 1 to 63 letters, digits, '.', '_', ':' or '-')", text);
 		return;
 	}
-	for (i = 0; i < ld->cfg->nchecks; i++) {
-		c = ld->cfg->checks[i];
-		if (c->type == ct && strcmp(c->name, name) == 0) {
-			loader_error(ld, ld->line,
-			    "duplicate check name [%s \"%s\"] (first at line %d)",
-			    type, name, c->line);
-			return;
-		}
-	}
-	if (ld->cfg->nchecks == PROBE_MAX_CHECKS) {
-		loader_error(ld, ld->line, "too many checks (at most %d)",
-		    PROBE_MAX_CHECKS);
+	if ((ld->check = check_new(ld->cfg, ct, name, ld->line, err,
+	    sizeof(err))) == NULL) {
+		loader_error(ld, ld->line, "%s", err);
 		return;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		loader_error(ld, ld->line, "out of memory");
-		return;
-	}
-	c->type = ct;
-	c->kinds = KIND_ALL;
-	c->line = ld->line;
-	if ((c->name = strdup(name)) == NULL ||
-	    (c->priv = calloc(1, ct->priv_size)) == NULL) {
-		check_free(c);
-		loader_error(ld, ld->line, "out of memory");
-		return;
-	}
-	if (ct->defaults != NULL)
-		ct->defaults(c);
-	ld->cfg->checks[ld->cfg->nchecks++] = c;
-	ld->check = c;
 	ld->section = SEC_CHECK;
 }
 
@@ -289,16 +335,10 @@ key_seen(struct loader *ld, const char *key)
 static int
 set_check_key(struct loader *ld, const char *key, const char *value)
 {
-	struct check *c = ld->check;
 	char err[200];
 	int r;
 
-	if (strcmp(key, "probes") == 0)
-		r = parse_kinds(value, &c->kinds, err, sizeof(err));
-	else if (strcmp(key, "timeout") == 0)
-		r = parse_duration(value, &c->timeout_ms, err, sizeof(err));
-	else
-		r = c->type->set(c, key, value, err, sizeof(err));
+	r = check_set_key(ld->check, key, value, err, sizeof(err));
 	if (r == CHECK_UNKNOWN_KEY) {
 		loader_error(ld, ld->line, "unknown key '%s' in [%s]", key,
 		    ld->section_text);
@@ -394,23 +434,16 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 	return ok;
 }
 
-int
-config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+/* Read the INI file at path into cfg; returns 0, or -1 with err filled. */
+static int
+load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct loader ld;
 	struct stat st;
 	int rc, ret = -1;
 
-	memset(cfg, 0, sizeof(*cfg));
 	memset(&ld, 0, sizeof(ld));
-	cfg->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
-	cfg->serve.port = SERVE_DEFAULT_PORT;
-	cfg->serve.cache_ms = SERVE_DEFAULT_CACHE_MS;
 	ld.cfg = cfg;
-	if ((cfg->path = strdup(path)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
 	if ((ld.f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		goto out;
@@ -442,15 +475,107 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot parse (inih error %d)", path, rc);
 		goto out;
 	}
-	if (cfg->nchecks == 0) {
-		snprintf(err, errlen, "%s: no checks defined", path);
-		goto out;
-	}
 	ret = 0;
 out:
 	if (ld.f != NULL)
 		fclose(ld.f);
 	return ret;
+}
+
+/* One inline check and the options for its type; returns 0 or -1. */
+static int
+add_arg(struct config *cfg, const struct config_arg *arg,
+    const struct config_args *a, char *err, size_t errlen)
+{
+	const struct check_type *ct = type_by_name(arg->type);
+	char name[256], msg[200];
+	const char *opt = arg->type;
+	struct check *c;
+	size_t i;
+
+	if (ct == NULL || ct->target_key == NULL) {
+		snprintf(err, errlen, "--%s: not a check type", arg->type);
+		return -1;
+	}
+	if (ct->inline_name != NULL)
+		ct->inline_name(arg->value, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "%s", arg->value);
+	if ((c = check_new(cfg, ct, name, 0, msg, sizeof(msg))) == NULL)
+		goto fail;
+	if (check_set_key(c, ct->target_key, arg->value, msg, sizeof(msg)) != 0)
+		goto fail;
+	for (i = 0; i < a->nopts; i++) {
+		if (strcmp(a->opts[i].type, arg->type) != 0)
+			continue;
+		opt = a->opts[i].option;
+		if (check_set_key(c, a->opts[i].key, a->opts[i].value, msg,
+		    sizeof(msg)) != 0)
+			goto fail;
+	}
+	opt = arg->type;
+	if (ct->finish(c, msg, sizeof(msg)) != 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "--%s: %s", opt, msg);
+	return -1;
+}
+
+/* Each option must have a check of its type to apply to; returns 0 or -1. */
+static int
+check_args(const struct config_args *a, char *err, size_t errlen)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->nopts; i++) {
+		for (j = 0; j < a->nchecks; j++)
+			if (strcmp(a->checks[j].type, a->opts[i].type) == 0)
+				break;
+		if (j == a->nchecks) {
+			snprintf(err, errlen, "--%s applies to the command line's %s "
+			    "checks: add --%s", a->opts[i].option, a->opts[i].type,
+			    a->opts[i].type);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+config_load_args(struct config *cfg, const char *path,
+    const struct config_args *args, char *err, size_t errlen)
+{
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	cfg->serve.port = SERVE_DEFAULT_PORT;
+	cfg->serve.cache_ms = SERVE_DEFAULT_CACHE_MS;
+	cfg->from_file = path != NULL;
+	if ((cfg->path = strdup(path != NULL ? path : "command line")) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", cfg->from_file ? path :
+		    "command line");
+		return -1;
+	}
+	if (args != NULL && check_args(args, err, errlen) != 0)
+		return -1;
+	if (path != NULL && load_file(cfg, path, err, errlen) != 0)
+		return -1;
+	for (i = 0; args != NULL && i < args->nchecks; i++)
+		if (add_arg(cfg, &args->checks[i], args, err, errlen) != 0)
+			return -1;
+	if (cfg->nchecks == 0) {
+		snprintf(err, errlen, "%s: no checks defined", cfg->path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	return config_load_args(cfg, path, NULL, err, errlen);
 }
 
 void

@@ -20,7 +20,8 @@ struct serve_config {
 };
 
 struct config {
-	char *path;
+	char *path;			/* the file, or "command line" */
+	int from_file;
 	long timeout_ms;		/* [probe] timeout: the whole run's deadline */
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
@@ -43,6 +44,38 @@ const char *config_listen_text(const struct serve_config *s, char *buf,
  */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 void config_free(struct config *cfg);
+
+/* Checks from the command line: --TYPE VALUE adds a check of TYPE whose
+ * target_key is VALUE; an option (--expect-status LIST) sets key to value
+ * in every such check of its type. Strings are borrowed, not copied. */
+#define CONFIG_ARGS_MAX 64
+
+struct config_arg {
+	const char *type;	/* "http" */
+	const char *value;	/* "http://127.0.0.1:8080/" */
+};
+
+struct config_opt {
+	const char *type;	/* the check type it applies to: "http" */
+	const char *option;	/* for messages: "expect-status" */
+	const char *key;	/* "expect_status" */
+	const char *value;
+};
+
+struct config_args {
+	struct config_arg checks[PROBE_MAX_CHECKS];
+	size_t nchecks;
+	struct config_opt opts[CONFIG_ARGS_MAX];
+	size_t nopts;
+};
+
+/*
+ * Like config_load, then add the checks of args (may be NULL) after the
+ * file's. With path NULL no file is read. Errors about args look like
+ * "--http: invalid URL 'x'".
+ */
+int config_load_args(struct config *cfg, const char *path,
+    const struct config_args *args, char *err, size_t errlen);
 
 /* Mark the checks that run for kind; returns how many. */
 size_t config_select(struct config *cfg, unsigned kind);

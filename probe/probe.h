@@ -54,12 +54,16 @@ struct check {
  * once all keys are in. run() blocks, may be killed at any time, returns
  * PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result. release(), if
  * set, frees what priv points to (the config frees priv itself).
+ * On the command line, --NAME VALUE sets target_key to VALUE; the check is
+ * named by inline_name() (NULL: the value itself).
  */
 #define CHECK_UNKNOWN_KEY (-2)
 
 struct check_type {
 	const char *name;
 	const char *repeatable;	/* keys that may appear more than once */
+	const char *target_key;	/* what --NAME VALUE sets: "url" for --http */
+	void (*inline_name)(const char *value, char *buf, size_t len);
 	size_t priv_size;
 	void (*defaults)(struct check *);
 	int (*set)(struct check *, const char *key, const char *value,

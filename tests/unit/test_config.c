@@ -326,3 +326,94 @@ Test(config, at_most_32_checks)
 	free(text);
 	(void)cfg;
 }
+
+/* args: --TYPE VALUE pairs, then "--" and option triples type/key/value. */
+static int
+load_args(struct config *cfg, const char *file, const char *const *v)
+{
+	struct config_args a;
+
+	memset(&a, 0, sizeof(a));
+	for (; *v != NULL && strcmp(*v, "--") != 0; v += 2) {
+		a.checks[a.nchecks].type = v[0];
+		a.checks[a.nchecks++].value = v[1];
+	}
+	for (v += *v != NULL; *v != NULL; v += 3) {
+		a.opts[a.nopts].type = "http";
+		a.opts[a.nopts].option = v[0];
+		a.opts[a.nopts].key = v[1];
+		a.opts[a.nopts++].value = v[2];
+	}
+	return config_load_args(cfg, file, &a, err, sizeof(err));
+}
+
+Test(config, command_line_checks_need_no_file)
+{
+	static const char *const ok[] = {
+		"http", "http://user:pw@127.0.0.1:8080/healthz",
+		"http", "https://localhost:8443/",
+		"tcp", "[::1]:5432", "mount", "/data", "writable", "/data",
+		"--", "expect-status", "expect_status", "200 204", NULL,
+	};
+	struct config cfg;
+
+	cr_assert_eq(load_args(&cfg, NULL, ok), 0, "%s", err);
+	cr_expect_str_eq(cfg.path, "command line");
+	cr_expect_eq(cfg.from_file, 0);
+	cr_expect_eq(cfg.timeout_ms, CONFIG_DEFAULT_TIMEOUT_MS);
+	cr_assert_eq(cfg.nchecks, 5);
+	cr_expect_str_eq(cfg.checks[0]->name, "127.0.0.1:8080/healthz");
+	cr_expect_str_eq(cfg.checks[1]->name, "https://localhost:8443/");
+	cr_expect_str_eq(cfg.checks[2]->name, "[::1]:5432");
+	cr_expect_str_eq(cfg.checks[3]->type->name, "mount");
+	cr_expect_str_eq(cfg.checks[4]->type->name, "writable");
+	cr_expect_eq(cfg.checks[4]->kinds, KIND_ALL);
+	cr_expect_eq(cfg.checks[0]->line, 0);
+	config_free(&cfg);
+}
+
+Test(config, command_line_checks_join_the_file)
+{
+	static const char *const v[] = { "tcp", "127.0.0.1:1", NULL };
+	static const char *const dup[] = { "tcp", "h:1", NULL };
+	struct config cfg;
+	const char *text = "[probe]\ntimeout = 2s\n[tcp \"h:1\"]\naddress = h:1\n";
+
+	write_file(text, strlen(text));
+	cr_assert_eq(load_args(&cfg, path, v), 0, "%s", err);
+	cr_expect_eq(cfg.nchecks, 2);
+	cr_expect_eq(cfg.timeout_ms, 2000);
+	cr_expect_eq(cfg.from_file, 1);
+	config_free(&cfg);
+	cr_expect_eq(load_args(&cfg, path, dup), -1);
+	cr_expect_str_eq(err, "--tcp: duplicate check name [tcp \"h:1\"] (first at line 3)");
+	config_free(&cfg);
+}
+
+Test(config, command_line_errors_name_the_option)
+{
+	static const struct {
+		const char *v[8];
+		const char *msg;
+	} cases[] = {
+		{ { "http", "x" }, "--http: invalid URL 'x'" },
+		{ { "http", "gopher://h/" }, "--http: URL 'gopher://h/' is not http:// or https://" },
+		{ { "tcp", "h" }, "--tcp: invalid address 'h' (use HOST:PORT or [IPV6]:PORT)" },
+		{ { "mount", "data" }, "--mount: 'data' is not an absolute path" },
+		{ { "writable", "" }, "--writable: '' is not an absolute path" },
+		{ { "tcp", "h:1", "tcp", "h:1" }, "--tcp: duplicate check tcp \"h:1\"" },
+		{ { "nope", "x" }, "--nope: not a check type" },
+		{ { "http", "http://h/", "--", "header", "header", "bad" },
+		  "--header: invalid header '[redacted]' (use Name: value)" },
+		{ { "tcp", "h:1", "--", "expect-status", "expect_status", "200" },
+		  "--expect-status applies to the command line's http checks: add --http" },
+	};
+	struct config cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_expect_eq(load_args(&cfg, NULL, cases[i].v), -1, "case %zu", i);
+		cr_expect_str_eq(err, cases[i].msg, "case %zu", i);
+		config_free(&cfg);
+	}
+}
