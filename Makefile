@@ -45,7 +45,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
 	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
-	probe/check_writable.c
+	probe/check_writable.c probe/wait.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/probe/main.o,$(OBJS))
 

@@ -43,18 +43,10 @@ first_failure(const struct config *cfg, size_t *passed, size_t *total)
 }
 
 static void
-write_text(FILE *out, const struct report *r, const struct config *cfg)
+text_checks(FILE *out, const struct report *r, const struct config *cfg)
 {
-	const struct check *bad;
-	size_t i, passed, total;
+	size_t i;
 
-	bad = first_failure(cfg, &passed, &total);
-	if (bad == NULL)
-		fprintf(out, "healthy: %zu of %zu checks passed (%s, %.0fms)\n",
-		    passed, total, kind_name(r->kind), r->duration_ms);
-	else
-		fprintf(out, "unhealthy: %s \"%s\": %s\n", bad->type->name, bad->name,
-		    bad->result.message);
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct check *c = cfg->checks[i];
 
@@ -69,15 +61,29 @@ write_text(FILE *out, const struct report *r, const struct config *cfg)
 }
 
 static void
-write_json(FILE *out, const struct report *r, const struct config *cfg)
+write_text(FILE *out, const struct report *r, const struct config *cfg)
 {
-	size_t i, passed, total;
-	const char *sep = "";
+	const struct check *bad;
+	size_t passed, total;
 
-	fprintf(out, "{\"kind\": ");
-	json_string(out, kind_name(r->kind));
-	fprintf(out, ", \"healthy\": %s, \"duration_ms\": %.1f, \"checks\": [",
-	    first_failure(cfg, &passed, &total) ? "false" : "true", r->duration_ms);
+	bad = first_failure(cfg, &passed, &total);
+	if (bad == NULL)
+		fprintf(out, "healthy: %zu of %zu checks passed (%s, %.0fms)\n",
+		    passed, total, kind_name(r->kind), r->duration_ms);
+	else
+		fprintf(out, "unhealthy: %s \"%s\": %s\n", bad->type->name, bad->name,
+		    bad->result.message);
+	text_checks(out, r, cfg);
+}
+
+/* "[{...}, ...]": the selected checks. */
+static void
+json_checks(FILE *out, const struct report *r, const struct config *cfg)
+{
+	const char *sep = "";
+	size_t i;
+
+	fputc('[', out);
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct check *c = cfg->checks[i];
 
@@ -96,7 +102,20 @@ write_json(FILE *out, const struct report *r, const struct config *cfg)
 		fputc('}', out);
 		sep = ", ";
 	}
-	fprintf(out, "]}\n");
+	fputc(']', out);
+}
+
+static void
+write_json(FILE *out, const struct report *r, const struct config *cfg)
+{
+	size_t passed, total;
+
+	fprintf(out, "{\"kind\": ");
+	json_string(out, kind_name(r->kind));
+	fprintf(out, ", \"healthy\": %s, \"duration_ms\": %.1f, \"checks\": ",
+	    first_failure(cfg, &passed, &total) ? "false" : "true", r->duration_ms);
+	json_checks(out, r, cfg);
+	fprintf(out, "}\n");
 }
 
 void
@@ -106,6 +125,101 @@ report_write(FILE *out, const struct report *r, const struct config *cfg)
 		write_json(out, r, cfg);
 	else
 		write_text(out, r, cfg);
+}
+
+/* A duration for people: "800ms", "2.5s", "5m", "1m30s"; returns buf. */
+static const char *
+duration_text(double ms, char *buf, size_t len)
+{
+	long s = (long)(ms / 1000 + 0.5);
+
+	if (ms < 1000)
+		snprintf(buf, len, "%.0fms", ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1fs", ms / 1000);
+	else if (s % 60 == 0)
+		snprintf(buf, len, "%ldm", s / 60);
+	else
+		snprintf(buf, len, "%ldm%lds", s / 60, s % 60);
+	return buf;
+}
+
+static const char *const wait_words[] = {
+	[WAIT_START] = "start", [WAIT_FAILING] = "waiting",
+	[WAIT_READY] = "ready", [WAIT_GAVE_UP] = "gave_up",
+	[WAIT_STOPPED] = "stopped",
+};
+
+static void
+wait_json(FILE *out, const struct report *r, const struct config *cfg,
+    const struct wait_progress *w)
+{
+	size_t passed, total;
+
+	first_failure(cfg, &passed, &total);
+	fprintf(out, "{\"event\": \"%s\", \"kind\": ", wait_words[w->event]);
+	json_string(out, kind_name(r->kind));
+	if (w->event == WAIT_START) {
+		fprintf(out, ", \"checks\": %zu, \"timeout_ms\": %ld, "
+		    "\"interval_ms\": %ld}\n", total, w->total_ms, w->interval_ms);
+		return;
+	}
+	fprintf(out, ", \"healthy\": %s, \"elapsed_ms\": %.1f, \"runs\": %u",
+	    w->event == WAIT_READY ? "true" : "false", w->elapsed_ms, w->runs);
+	if (w->signal != NULL)
+		fprintf(out, ", \"signal\": \"%s\"", w->signal);
+	if (w->check != NULL) {
+		fprintf(out, ", \"type\": \"%s\", \"name\": ", w->check->type->name);
+		json_string(out, w->check->name);
+		fprintf(out, ", \"message\": ");
+		json_string(out, w->message);
+	}
+	if (w->event == WAIT_GAVE_UP) {
+		fprintf(out, ", \"checks\": ");
+		json_checks(out, r, cfg);
+	}
+	fprintf(out, "}\n");
+}
+
+void
+report_wait(FILE *out, const struct report *r, const struct config *cfg,
+    const struct wait_progress *w)
+{
+	static const char *const text[] = {
+		[WAIT_FAILING] = "still waiting after", [WAIT_READY] = "ready after",
+		[WAIT_GAVE_UP] = "gave up after", [WAIT_STOPPED] = "stopped by",
+	};
+	char t1[32], t2[32];
+	size_t passed, total;
+
+	if (r->format == REPORT_JSON) {
+		wait_json(out, r, cfg, w);
+		goto out;
+	}
+	first_failure(cfg, &passed, &total);
+	if (w->event == WAIT_START) {
+		fprintf(out, "waiting up to %s for %zu check%s (%s), "
+		    "retrying every %s or more\n",
+		    duration_text((double)w->total_ms, t1, sizeof(t1)), total,
+		    total == 1 ? "" : "s", kind_name(r->kind),
+		    duration_text((double)w->interval_ms, t2, sizeof(t2)));
+		goto out;
+	}
+	fprintf(out, "%s %s%s%s", text[w->event], w->signal ? w->signal : "",
+	    w->signal ? " after " : "", duration_text(w->elapsed_ms, t1, sizeof(t1)));
+	if (w->event != WAIT_FAILING)
+		fprintf(out, " (%u run%s)", w->runs, w->runs == 1 ? "" : "s");
+	if (w->event == WAIT_READY)
+		fprintf(out, ": %zu of %zu checks passed (%s)", passed, total,
+		    kind_name(r->kind));
+	else if (w->check != NULL)
+		fprintf(out, ": %s \"%s\": %s", w->check->type->name, w->check->name,
+		    w->message);
+	fputc('\n', out);
+	if (w->event == WAIT_GAVE_UP && !w->quiet)
+		text_checks(out, r, cfg);
+out:
+	fflush(out);
 }
 
 void

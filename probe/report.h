@@ -18,6 +18,34 @@ struct report {
 /* Write the result of the selected checks of cfg. */
 void report_write(FILE *out, const struct report *, const struct config *cfg);
 
+/* What probe wait says as it goes. */
+enum wait_event {
+	WAIT_START,	/* before the first run */
+	WAIT_FAILING,	/* a run failed for another reason than the last */
+	WAIT_READY,	/* every check passed */
+	WAIT_GAVE_UP,	/* the total time ran out */
+	WAIT_STOPPED	/* by a signal */
+};
+
+struct wait_progress {
+	enum wait_event event;
+	double elapsed_ms;
+	unsigned runs;
+	long total_ms, interval_ms;	/* WAIT_START */
+	const char *signal;		/* WAIT_STOPPED: "SIGTERM" */
+	const struct check *check;	/* the first failing check, or NULL */
+	const char *message;		/* and its reason */
+	int quiet;			/* the line only, no check lines */
+};
+
+/*
+ * One line (text, or a JSON object) for the event. WAIT_GAVE_UP adds, in
+ * text, the last run's check lines from cfg (unless quiet) and, in JSON,
+ * its checks.
+ */
+void report_wait(FILE *out, const struct report *, const struct config *cfg,
+    const struct wait_progress *);
+
 /* Write what --check-config shows: the checks each kind runs. */
 void report_config(FILE *out, const struct config *cfg);
 

@@ -93,6 +93,7 @@ static void __attribute__((noreturn))
 child(const struct check *c, long budget, int wfd, pid_t parent)
 {
 	struct check_result r;
+	sigset_t none;
 	int fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -111,6 +112,8 @@ child(const struct check *c, long budget, int wfd, pid_t parent)
 		close(2);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);	/* probe wait blocks SIGTERM for its signalfd */
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&r, 0, sizeof(r));
 	c->type->run(c, budget, &r);
 	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
@@ -245,21 +248,12 @@ job_expire(struct job *j, double now, int waited_for_guard)
 	job_done(j, now);
 }
 
-int
-run_checks(struct check **checks, size_t n, long deadline_ms, char *err,
-    size_t errlen)
+static void
+jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
+    double t0)
 {
-	struct job jobs[PROBE_MAX_CHECKS];
-	struct pollfd pfd[PROBE_MAX_CHECKS];
-	struct job *pj[PROBE_MAX_CHECKS];
-	double t0 = now_ms(), now, left;
-	size_t i, np;
-	int wait, r, ret = PROBE_HEALTHY;
+	size_t i;
 
-	if (n > PROBE_MAX_CHECKS) {
-		snprintf(err, errlen, "too many checks");
-		return PROBE_ERROR;
-	}
 	for (i = 0; i < n; i++) {
 		struct check *c = checks[i];
 
@@ -275,43 +269,99 @@ run_checks(struct check **checks, size_t n, long deadline_ms, char *err,
 		jobs[i].budget = c->timeout_ms > 0 && c->timeout_ms < deadline_ms ?
 		    c->timeout_ms : deadline_ms;
 	}
-	for (;;) {
-		now = now_ms();
-		wait = -1;
-		np = 0;
-		for (i = 0; i < n; i++) {
-			struct job *j = &jobs[i];
+}
 
-			if (j->state == JOB_WAITING) {
-				if ((r = job_start(j, now)) == 0 &&
-				    now - t0 >= (double)j->budget)
-					job_expire(j, now, 1);
-				else if (r == 0)
-					wait = wait < 0 || wait > GUARD_RETRY_MS ?
-					    GUARD_RETRY_MS : wait;
-			}
-			if (j->state != JOB_RUNNING)
-				continue;
-			left = j->start + (double)(j->budget + RUN_GRACE_MS) - now;
-			if (left <= 0) {
-				job_expire(j, now, 0);
-				continue;
-			}
-			if (wait < 0 || left + 1 < wait)
-				wait = (int)left + 1;
-			pfd[np].fd = j->fd;
-			pfd[np].events = POLLIN;
-			pj[np++] = j;
+/*
+ * Start the jobs whose guard is free, expire those out of time, and put
+ * the result pipes of the running ones into pfd and pj (*np of them).
+ * Returns how long to poll in ms, or -1 when every job is done.
+ */
+static int
+jobs_step(struct job *jobs, size_t n, double t0, struct pollfd *pfd,
+    struct job **pj, size_t *np)
+{
+	double now = now_ms(), left;
+	int wait = -1, r;
+	size_t i;
+
+	*np = 0;
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+
+		if (j->state == JOB_WAITING) {
+			if ((r = job_start(j, now)) == 0 && now - t0 >= (double)j->budget)
+				job_expire(j, now, 1);
+			else if (r == 0)
+				wait = wait < 0 || wait > GUARD_RETRY_MS ?
+				    GUARD_RETRY_MS : wait;
 		}
-		if (wait < 0)
-			break;
-		r = poll(pfd, np, wait);
+		if (j->state != JOB_RUNNING)
+			continue;
+		left = j->start + (double)(j->budget + RUN_GRACE_MS) - now;
+		if (left <= 0) {
+			job_expire(j, now, 0);
+			continue;
+		}
+		if (wait < 0 || left + 1 < wait)
+			wait = (int)left + 1;
+		pfd[*np].fd = j->fd;
+		pfd[*np].events = POLLIN;
+		pj[(*np)++] = j;
+	}
+	return wait;
+}
+
+/* Stop every job that has not finished: killed, or never started. */
+static void
+jobs_cancel(struct job *jobs, size_t n, double now)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+
+		if (j->state == JOB_RUNNING) {
+			kill(j->pid, SIGKILL);
+			j->killed = 1;
+		}
+		if (j->state == JOB_RUNNING || j->state == JOB_WAITING) {
+			result_set(&j->c->result, PROBE_UNHEALTHY, "stopped before it "
+			    "finished");
+			job_done(j, now);
+		}
+	}
+}
+
+int
+run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
+    char *err, size_t errlen)
+{
+	struct job jobs[PROBE_MAX_CHECKS];
+	struct pollfd pfd[PROBE_MAX_CHECKS + 1];
+	struct job *pj[PROBE_MAX_CHECKS];
+	double t0 = now_ms(), now, until;
+	size_t i, np;
+	int wait, r, ret = PROBE_HEALTHY;
+
+	if (n > PROBE_MAX_CHECKS) {
+		snprintf(err, errlen, "too many checks");
+		return PROBE_ERROR;
+	}
+	jobs_init(jobs, checks, n, deadline_ms, t0);
+	while ((wait = jobs_step(jobs, n, t0, pfd, pj, &np)) >= 0) {
+		pfd[np].fd = cancel_fd;	/* poll() skips a negative fd */
+		pfd[np].events = POLLIN;
+		pfd[np].revents = 0;
+		r = poll(pfd, np + 1, wait);
 		now = now_ms();
 		if (r < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
-			for (i = 0; i < np; i++)
-				job_expire(pj[i], now, 0);
+			jobs_cancel(jobs, n, now);
 			ret = PROBE_ERROR;
+			break;
+		}
+		if (r > 0 && pfd[np].revents != 0) {
+			jobs_cancel(jobs, n, now);
 			break;
 		}
 		for (i = 0; r > 0 && i < np; i++)
@@ -319,8 +369,8 @@ run_checks(struct check **checks, size_t n, long deadline_ms, char *err,
 				job_collect(pj[i], now);
 	}
 	now = now_ms();
-	reap(jobs, n, t0 + (double)(deadline_ms + REAP_SLACK_MS) > now + REAP_MIN_MS ?
-	    t0 + (double)(deadline_ms + REAP_SLACK_MS) : now + REAP_MIN_MS);
+	until = t0 + (double)(deadline_ms + REAP_SLACK_MS);
+	reap(jobs, n, until > now + REAP_MIN_MS ? until : now + REAP_MIN_MS);
 	for (i = 0; i < n && ret == PROBE_HEALTHY; i++)
 		if (checks[i]->selected && !checks[i]->result.healthy)
 			ret = PROBE_UNHEALTHY;

@@ -13,10 +13,13 @@
 /*
  * Run every selected check in a process of its own and wait for all of
  * them, or for deadline_ms (a check's own timeout may be shorter). Each
- * check's result and duration_ms are filled. Returns PROBE_HEALTHY,
- * PROBE_UNHEALTHY, or PROBE_ERROR with err filled when nothing could run.
+ * check's result and duration_ms are filled. When cancel_fd (-1: none)
+ * becomes readable, the checks still running are killed and fail as
+ * "stopped before it finished"; cancel_fd is not read. Returns
+ * PROBE_HEALTHY, PROBE_UNHEALTHY, or PROBE_ERROR with err filled when
+ * nothing could run.
  */
 int run_checks(struct check **checks, size_t n, long deadline_ms,
-    char *err, size_t errlen);
+    int cancel_fd, char *err, size_t errlen);
 
 #endif

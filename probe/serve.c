@@ -141,7 +141,7 @@ runner(struct server *s, unsigned kind, int fd)
 		t0 = now_ms();
 		config_select(cfg, kind);
 		rep->status = run_checks(cfg->checks, cfg->nchecks, cfg->timeout_ms,
-		    err, sizeof(err));
+		    -1, err, sizeof(err));
 		rep->duration_ms = now_ms() - t0;
 		for (i = 0; i < cfg->nchecks; i++) {
 			if (!cfg->checks[i]->selected)
@@ -355,6 +355,20 @@ metric_help(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A label value: backslash, double quote and newline escaped. */
+static void
+label_value(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
 /* Prometheus text exposition of every kind's last results. */
 static char *
 metrics_text(struct server *s, size_t *len)
@@ -389,8 +403,10 @@ metrics_text(struct server *s, size_t *len)
 
 				if (!st->seen)
 					continue;
-				fprintf(f, "%s{check=\"%s\",type=\"%s\",kind=\"%s\"} ",
-				    m[i].name, c->name, c->type->name, kind_name(ks->kind));
+				fprintf(f, "%s{check=\"", m[i].name);
+				label_value(f, c->name);
+				fprintf(f, "\",type=\"%s\",kind=\"%s\"} ", c->type->name,
+				    kind_name(ks->kind));
 				if (i == 0)
 					fprintf(f, "%d\n", st->healthy);
 				else if (i == 1)

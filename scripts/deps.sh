@@ -13,7 +13,7 @@ for group in "$@"; do
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
-	image) pkgs="$pkgs podman runc debootstrap" ;;
+	image) pkgs="$pkgs podman runc debootstrap iproute2" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;

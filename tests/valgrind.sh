@@ -60,6 +60,31 @@ for args in liveness readiness startup "-o json -v" "-q liveness" --check-config
 		--error-exitcode=99 "$PROBE" -c "$T/v.ini" $args >/dev/null 2>"$T/vg"
 	verdict "probe $args" $?
 done
+# Checks from the command line, alone and with -c; probe wait until ready,
+# until it gives up, and stopped by SIGTERM during a run.
+vg() {
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+		--error-exitcode=99 "$PROBE" "$@" >/dev/null 2>"$T/vg"
+}
+vg "http://127.0.0.1:$P/ok" --tcp "127.0.0.1:$P" --mount / --writable "$T/data" \
+	--header "X-Probe: 1" --expect-status 200
+verdict "probe URL --tcp --mount --writable --header --expect-status" $?
+vg -c "$T/v.ini" --http "http://127.0.0.1:$P/status/500" -o json liveness
+verdict "probe -c FILE --http (unhealthy)" $?
+vg --http x
+verdict "probe --http x (exit 3)" $?
+vg wait -q "http://127.0.0.1:$P/ok"
+verdict "probe wait (ready)" $?
+vg wait -t 1500ms -i 200ms -o json --tcp 127.0.0.1:1
+verdict "probe wait (gave up)" $?
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	--error-exitcode=99 "$PROBE" wait -c "$T/v.ini" readiness >/dev/null 2>"$T/vg" &
+wpid=$!
+sleep 2
+kill -TERM "$wpid"
+wait "$wpid"
+verdict "probe wait, SIGTERM" $?
+
 # probe serve: every endpoint, then SIGTERM.
 SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \

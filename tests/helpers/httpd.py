@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Test HTTP server for the integration suite.
 
-httpd.py PORTFILE [UNIX_SOCKET]: serves on a free loopback port, writes the
-port to PORTFILE, and on UNIX_SOCKET too when given. Paths:
-  /ok            200 "ok"              /status/N   status N
+httpd.py PORTFILE [UNIX_SOCKET [PORT]]: serves on PORT (default: a free
+loopback port), writes the port to PORTFILE, and on UNIX_SOCKET too when
+given and not empty. Paths:
+  / and /ok      200 "ok"              /status/N   status N
   /slow/MS       200 after MS ms       /body       200 "hello world"
   /redirect      302 to /ok            /loop       302 to /loop
   /redirect-other 302 to another host's /ok
@@ -48,7 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 hits += 1
             n = hits
         p = self.path
-        if p == "/ok":
+        if p in ("/", "/ok"):
             self.reply(200, b"ok\n")
         elif p.startswith("/status/"):
             self.reply(int(p.split("/")[2]), b"status\n")
@@ -115,9 +116,10 @@ def silent(portfile):
 
 def main():
     portfile = sys.argv[1]
-    srv = Server(("127.0.0.1", 0), Handler)
+    port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    srv = Server(("127.0.0.1", port), Handler)
     threading.Thread(target=silent, args=(portfile,), daemon=True).start()
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 2 and sys.argv[2]:
         path = sys.argv[2]
         if os.path.exists(path):
             os.unlink(path)

@@ -22,8 +22,10 @@ echo "# built in $(($(date +%s) - start))s"
 T=$(mktemp -d /tmp/probe-image.XXXXXX)
 chmod 755 "$T"
 cleanup() {
-	podman rm -f -t 0 probe-hc >/dev/null 2>&1
-	kill "$httpd" 2>/dev/null
+	podman rm -f -i -t 0 probe-hc >/dev/null 2>&1
+	podman rm -f -i -t 0 probe-hc2 >/dev/null 2>&1
+	[ -n "${NS:-}" ] && ip netns delete "$NS" 2>/dev/null
+	kill "$httpd" ${httpd8080:-} 2>/dev/null
 	wait "$httpd" 2>/dev/null
 	rm -rf "$T"
 }
@@ -94,4 +96,46 @@ else
 	RC=? MS=0 OUT= ERR=
 	fail "podman health check" "cannot start the container"
 fi
+
+# examples/healthcheck/Dockerfile as it is: HEALTHCHECK CMD ["/probe",
+# "http://127.0.0.1:8080/"], in a network namespace of its own where the
+# app's port 8080 is the test server's.
+hc_status() {
+	podman healthcheck run probe-hc2 >/dev/null 2>&1
+	podman inspect --format '{{.State.Health.Status}}' probe-hc2
+}
+NS=probe-hc-$$
+ip netns add "$NS" && ip -n "$NS" link set lo up
+ip netns exec "$NS" python3 "$ROOT/tests/helpers/httpd.py" "$T/port8080" "" 8080 &
+httpd8080=$!
+wait_until test -s "$T/port8080"
+cmd=$(podman build --format docker --network host -q -t localhost/probe-hc:test \
+	--build-arg PROBE="$IMAGE" --build-arg APP=debian:bookworm-slim \
+	"$ROOT/examples/healthcheck" 2>"$T/hc-build.log" >/dev/null &&
+	podman image inspect --format '{{json .Config.Healthcheck.Test}}' localhost/probe-hc:test)
+[ "$cmd" = '["CMD","/probe","http://127.0.0.1:8080/"]' ] &&
+	pass "examples/healthcheck: the image's HEALTHCHECK is exec form, no shell" ||
+	{ cat "$T/hc-build.log"; fail "examples/healthcheck: HEALTHCHECK" "'$cmd'"; }
+if podman run -d --name probe-hc2 --network "ns:/run/netns/$NS" localhost/probe-hc:test \
+	sleep 120 >/dev/null 2>&1; then
+	status=$(hc_status)
+	[ "$status" = healthy ] && pass "HEALTHCHECK /probe URL: healthy" ||
+		fail "HEALTHCHECK /probe URL: healthy" "$status"
+	kill "$httpd8080"
+	wait "$httpd8080" 2>/dev/null
+	for i in 1 2 3; do status=$(hc_status); done
+	[ "$status" = unhealthy ] && pass "HEALTHCHECK /probe URL: unhealthy when the app stops" ||
+		fail "HEALTHCHECK /probe URL: unhealthy when the app stops" "$status"
+	log=$(podman inspect --format '{{range .State.Health.Log}}{{.Output}}{{end}}' probe-hc2)
+	[[ "$log" == *'unhealthy: http "127.0.0.1:8080/": connect to 127.0.0.1:8080: connection refused'* ]] &&
+		pass "HEALTHCHECK: the reason is in podman inspect" ||
+		fail "HEALTHCHECK: the reason is in podman inspect" "$log"
+else
+	RC=? MS=0 OUT= ERR=
+	fail "HEALTHCHECK /probe URL" "cannot start the container"
+fi
+podman rm -f -t 0 probe-hc2 >/dev/null 2>&1
+podman rmi -f localhost/probe-hc:test >/dev/null 2>&1
+kill "$httpd8080" 2>/dev/null
+ip netns delete "$NS"
 summary

@@ -53,9 +53,11 @@ BASE=http://127.0.0.1:$P
 
 . "$HERE/test_cli.sh"
 . "$HERE/test_http.sh"
+. "$HERE/test_inline.sh"
 . "$HERE/test_hostile.sh"
 . "$HERE/test_install.sh"
 . "$HERE/test_serve.sh"
+. "$HERE/test_wait.sh"
 if [ -n "${PROBE_TEST_NS:-}" ]; then
 	. "$HERE/test_fs.sh"
 	. "$HERE/test_faults.sh"

@@ -12,7 +12,7 @@ probes = readiness
 EOT
 
 run_probe --help
-expect "--help" 0 "usage: probe [-c FILE] [-t DURATION] [-o text|json] [-q] [-v] [KIND]"
+expect "--help" 0 "usage: probe [-c FILE] [CHECK...] [-t DURATION] [-o text|json] [-q] [-v] [KIND]"
 expect_line "--help documents exit code 3" "  3  could not run: usage, config or internal error"
 
 run_probe --version

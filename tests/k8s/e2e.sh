@@ -86,6 +86,11 @@ state=$(podman inspect --format '{{.State.Status}}' "$POD-install-probe" 2>/dev/
 	pass "the init container installed the probe into the emptyDir" ||
 	fail "the init container installed the probe into the emptyDir" "no /probe/probe (init container: $state)"
 
+wlog=$(podman logs "$POD-wait-for-data" 2>&1 | tail -n 1)
+[[ "$wlog" == "ready after "*" (1 run): 2 of 2 checks passed (all)" ]] &&
+	pass "the wait-for-data init container saw the volume mounted and writable" ||
+	fail "the wait-for-data init container saw the volume mounted and writable" "log: '$wlog'"
+
 health "liveness, app up with its volume" healthy 20
 RC=0
 podman exec "$APP" /probe/probe readiness >"$T/out" 2>&1 || RC=$?

@@ -155,3 +155,60 @@ Test(report, check_config_lists_checks_per_kind)
 	    "startup    (none)\n");
 	free(buf);
 }
+
+static char *
+render_wait(const struct report *r, const struct wait_progress *w)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	report_wait(f, r, &cfg, w);
+	fclose(f);
+	return buf;
+}
+
+Test(report, wait_text)
+{
+	struct report r = { REPORT_TEXT, 0, KIND_ALL, 0 };
+	struct wait_progress w = { WAIT_START, 0, 0, 300000, 1000, NULL, NULL, NULL, 0 };
+	char *out;
+
+	out = render_wait(&r, &w);
+	cr_expect_str_eq(out, "waiting up to 5m for 3 checks (all), retrying every 1.0s or more\n");
+	free(out);
+	checks[1].result.healthy = 0;
+	w = (struct wait_progress){ WAIT_FAILING, 2500, 2, 0, 0, NULL, &checks[1],
+	    "not a mount point", 0 };
+	out = render_wait(&r, &w);
+	cr_expect_str_eq(out, "still waiting after 2.5s: mount \"data\": not a mount point\n");
+	free(out);
+	w.event = WAIT_GAVE_UP;
+	w.elapsed_ms = 90000;
+	out = render_wait(&r, &w);
+	cr_expect_str_eq(out,
+	    "gave up after 1m30s (2 runs): mount \"data\": not a mount point\n"
+	    "ok    http      time-server         2.0ms  HTTP 200\n"
+	    "FAIL  mount     data                0.5ms  /data: ext4 from /dev/sdb1, rw\n"
+	    "ok    writable  data                3.2ms  /data: writable, 1.0 GiB free\n");
+	free(out);
+	w.quiet = 1;
+	w.event = WAIT_STOPPED;
+	w.signal = "SIGTERM";
+	out = render_wait(&r, &w);
+	cr_expect_str_eq(out, "stopped by SIGTERM after 1m30s (2 runs): mount \"data\": "
+	    "not a mount point\n");
+	free(out);
+}
+
+Test(report, wait_json)
+{
+	struct report r = { REPORT_JSON, 0, KIND_READINESS, 0 };
+	struct wait_progress w = { WAIT_READY, 812.25, 3, 0, 0, NULL, NULL, NULL, 0 };
+	char *out = render_wait(&r, &w);
+
+	cr_expect_str_eq(out, "{\"event\": \"ready\", \"kind\": \"readiness\", "
+	    "\"healthy\": true, \"elapsed_ms\": 812.2, \"runs\": 3}\n");
+	free(out);
+}
