@@ -7,9 +7,15 @@
 #
 # Library sources are Debian's source packages (apt-get source, verified
 # by apt against the signed archive index and by dpkg-source against the
-# .dsc), with Debian's patches applied; the upstream tarballs are pinned
-# here by SHA-256. Nothing fetched is committed: all of it lives under
-# build/static/.
+# .dsc), with Debian's patches applied; the versions and the upstream
+# tarballs are pinned here by SHA-256. Nothing fetched is committed: all
+# of it lives under build/static/.
+#
+# curl and mbedTLS come from Debian 13 (trixie): mbedTLS 2.28, bookworm's,
+# matches no iPAddress subjectAltName (a certificate for IP:127.0.0.1 was
+# judged "CN mismatch") and, with curl 7.88, speaks no TLS 1.3. mbedTLS
+# 3.6 LTS does both, so the static build judges certificates as the
+# dynamic build (OpenSSL) does.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,12 +24,26 @@ W=$ROOT/build/static
 PREFIX=$W/prefix
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-CURL_ORIG=curl_7.88.1.orig.tar.gz
-CURL_SHA256=cdb38b72e36bc5d33d5b8810f8018ece1baa29a8f215b4495e495ded82bbf3c7
-MBEDTLS_ORIG=mbedtls_2.28.3.orig.tar.gz
-MBEDTLS_SHA256=3b4953aa55a681e084d31892d9904cc5328d6b4958ea57b90ae4b4f94ae69a8d
+CURL_VERSION=8.14.1-2+deb13u5
+CURL_ORIG=curl_8.14.1.orig.tar.gz
+CURL_SHA256=6766ada7101d292b42b8b15681120acd68effa4a9660935853cf6d61f0d984d4
+MBEDTLS_VERSION=3.6.6-0.1~deb13u1
+MBEDTLS_ORIG=mbedtls_3.6.6.orig.tar.bz2
+MBEDTLS_SHA256=8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
+MHD_VERSION=0.9.75-6
 MHD_ORIG=libmicrohttpd_0.9.75.orig.tar.xz
 MHD_SHA256=796e7e217a4802679fcac667a4e98501c53185dcf50ca0583870e84192620131
+# mbedTLS features a TLS client never uses, left out for size (about 140 KB):
+# the server side, DTLS, debug strings, certificate writing, rare ciphers.
+MBEDTLS_UNSET="MBEDTLS_SSL_SRV_C MBEDTLS_DEBUG_C MBEDTLS_SSL_PROTO_DTLS
+MBEDTLS_SSL_DTLS_ANTI_REPLAY MBEDTLS_SSL_DTLS_HELLO_VERIFY
+MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE MBEDTLS_SSL_DTLS_CONNECTION_ID
+MBEDTLS_SSL_COOKIE_C MBEDTLS_SSL_TICKET_C MBEDTLS_NET_C MBEDTLS_TIMING_C
+MBEDTLS_SELF_TEST MBEDTLS_VERSION_FEATURES MBEDTLS_X509_CSR_PARSE_C
+MBEDTLS_X509_CSR_WRITE_C MBEDTLS_X509_CRT_WRITE_C MBEDTLS_X509_CREATE_C
+MBEDTLS_PEM_WRITE_C MBEDTLS_CAMELLIA_C MBEDTLS_ARIA_C MBEDTLS_DES_C
+MBEDTLS_NIST_KW_C MBEDTLS_LMS_C MBEDTLS_PSA_CRYPTO_STORAGE_C
+MBEDTLS_PSA_ITS_FILE_C MBEDTLS_ECJPAKE_C MBEDTLS_SSL_CONTEXT_SERIALIZATION"
 # Where HTTPS checks look for CA certificates unless ca_file says otherwise.
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 
@@ -31,18 +51,22 @@ say() { echo "build-static: $*" >&2; }
 
 "$ROOT/scripts/deps.sh" build static
 
-# 1. Source packages, through a private deb-src list (the system's is left alone).
+# 1. Source packages, through a private deb-src list (the system's is left
+# alone) naming bookworm and trixie from the system's own Debian mirror.
 fetch() {
 	apt=$W/apt
 	mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$W/src"
-	: >"$apt/sources.list.d/src.sources"
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-			>"$apt/sources.list.d/src.sources"
-	fi
-	if [ -f /etc/apt/sources.list ]; then
-		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >"$apt/sources.list.d/src.list"
-	fi
+	uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources \
+		2>/dev/null | head -n 1)
+	[ -n "$uri" ] || uri=$(sed -n 's/^deb \(http[^ ]*\/debian\) .*/\1/p' /etc/apt/sources.list \
+		2>/dev/null | head -n 1)
+	cat >"$apt/sources.list.d/src.sources" <<EOT
+Types: deb-src
+URIs: ${uri:-http://deb.debian.org/debian}
+Suites: bookworm trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
 	APT="-o Dir::Etc::SourceParts=$apt/sources.list.d -o Dir::Etc::SourceList=/dev/null -o Dir::State::Lists=$apt/lists -o APT::Sandbox::User=root"
 	say "fetching source packages: $*"
 	# shellcheck disable=SC2086
@@ -56,47 +80,61 @@ verify() {
 		{ say "$1: checksum mismatch, expected $2"; exit 1; }
 }
 
-# unpack PKG: the source tree with Debian's patches, into $W/src/PKG
+# unpack PKG VERSION: the source tree with Debian's patches, into $W/src/PKG
 unpack() {
 	rm -rf "$W/src/$1"
-	dsc=$(ls "$W/src/$1"_*.dsc | head -n 1)
+	dsc=$W/src/${1}_$(echo "$2" | sed 's/^[0-9]*://').dsc
 	(cd "$W/src" && dpkg-source --no-copy -x "$dsc" "$1" >"$W/$1-unpack.log" 2>&1) ||
 		{ cat "$W/$1-unpack.log" >&2; exit 1; }
 }
 
 if [ ! -f "$W/src/$CURL_ORIG" ] || [ ! -f "$W/src/$MBEDTLS_ORIG" ] ||
 	[ ! -f "$W/src/$MHD_ORIG" ]; then
-	fetch curl mbedtls libmicrohttpd
+	fetch "curl=$CURL_VERSION" "mbedtls=$MBEDTLS_VERSION" "libmicrohttpd=$MHD_VERSION"
 fi
 verify "$CURL_ORIG" "$CURL_SHA256"
 verify "$MBEDTLS_ORIG" "$MBEDTLS_SHA256"
 verify "$MHD_ORIG" "$MHD_SHA256"
 
+# Libraries built from other versions are built again.
+stamp=$(echo "$CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $MBEDTLS_UNSET" | tr '\n' ' ')
+if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
+	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl"
+	mkdir -p "$PREFIX"
+	echo "$stamp" >"$PREFIX/versions"
+fi
+
 # 2. mbedTLS, static, with musl.
 if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
 	say "building mbedTLS"
-	unpack mbedtls
+	unpack mbedtls "$MBEDTLS_VERSION"
+	for opt in $MBEDTLS_UNSET; do
+		python3 "$W/src/mbedtls/scripts/config.py" \
+			-f "$W/src/mbedtls/include/mbedtls/mbedtls_config.h" unset "$opt"
+	done
 	cmake -S "$W/src/mbedtls" -B "$W/mbedtls" -DCMAKE_C_COMPILER=musl-gcc \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
 		-DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DGEN_FILES=OFF \
 		-DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
-		-DMBEDTLS_FATAL_WARNINGS=OFF >"$W/mbedtls.log" 2>&1
-	cmake --build "$W/mbedtls" -j "$JOBS" >>"$W/mbedtls.log" 2>&1
+		-DMBEDTLS_FATAL_WARNINGS=OFF >"$W/mbedtls.log" 2>&1 ||
+		{ tail -n 40 "$W/mbedtls.log" >&2; exit 1; }
+	cmake --build "$W/mbedtls" -j "$JOBS" >>"$W/mbedtls.log" 2>&1 ||
+		{ tail -n 40 "$W/mbedtls.log" >&2; exit 1; }
 	cmake --install "$W/mbedtls" >>"$W/mbedtls.log" 2>&1
 fi
 
 # 3. libcurl: HTTP and HTTPS only, threaded resolver, IPv6, Unix sockets.
 if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	say "building libcurl (HTTP/HTTPS only)"
-	unpack curl
+	unpack curl "$CURL_VERSION"
 	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER=musl-gcc \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
 		-DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF \
-		-DENABLE_MANUAL=OFF -DHTTP_ONLY=ON \
-		-DCURL_USE_MBEDTLS=ON -DCURL_USE_OPENSSL=OFF \
-		-DMBEDTLS_INCLUDE_DIRS="$PREFIX/include" \
+		-DENABLE_CURL_MANUAL=OFF -DBUILD_LIBCURL_DOCS=OFF -DBUILD_MISC_DOCS=OFF \
+		-DHTTP_ONLY=ON -DCURL_USE_MBEDTLS=ON -DCURL_USE_OPENSSL=OFF \
+		-DMBEDTLS_INCLUDE_DIR="$PREFIX/include" \
 		-DMBEDTLS_LIBRARY="$PREFIX/lib/libmbedtls.a" \
 		-DMBEDX509_LIBRARY="$PREFIX/lib/libmbedx509.a" \
 		-DMBEDCRYPTO_LIBRARY="$PREFIX/lib/libmbedcrypto.a" \
@@ -108,9 +146,14 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 		-DCURL_DISABLE_CRYPTO_AUTH=ON -DCURL_DISABLE_PROGRESS_METER=ON \
 		-DCURL_DISABLE_GETOPTIONS=ON -DCURL_DISABLE_LDAP=ON \
 		-DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF \
-		-DUSE_LIBIDN2=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_GSSAPI=OFF \
-		-DCURL_USE_LIBPSL=OFF >"$W/curl.log" 2>&1
-	cmake --build "$W/curl" -j "$JOBS" >>"$W/curl.log" 2>&1
+		-DUSE_LIBIDN2=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_LIBSSH=OFF \
+		-DCURL_USE_GSSAPI=OFF -DCURL_USE_LIBPSL=OFF -DCURL_DISABLE_WEBSOCKETS=ON \
+		-DCURL_DISABLE_SRP=ON -DCURL_DISABLE_AWS=ON -DCURL_DISABLE_KERBEROS_AUTH=ON \
+		-DCURL_DISABLE_NEGOTIATE_AUTH=ON -DCURL_DISABLE_BASIC_AUTH=OFF \
+		-DUSE_HTTPSRR=OFF -DUSE_ECH=OFF -DUSE_SSLS_EXPORT=OFF \
+		>"$W/curl.log" 2>&1 || { tail -n 40 "$W/curl.log" >&2; exit 1; }
+	cmake --build "$W/curl" -j "$JOBS" >>"$W/curl.log" 2>&1 ||
+		{ tail -n 40 "$W/curl.log" >&2; exit 1; }
 	cmake --install "$W/curl" >>"$W/curl.log" 2>&1
 fi
 
@@ -118,7 +161,7 @@ fi
 # Prometheus scrapes inside the pod), no auth, no post processor.
 if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 	say "building libmicrohttpd (HTTP only)"
-	unpack libmicrohttpd
+	unpack libmicrohttpd "$MHD_VERSION"
 	(cd "$W/src/libmicrohttpd" &&
 		./configure CC=musl-gcc CFLAGS="-Os -ffunction-sections -fdata-sections" \
 			--prefix="$PREFIX" --disable-shared --enable-static \

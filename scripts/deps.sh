@@ -9,10 +9,10 @@ for group in "$@"; do
 	case "$group" in
 	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev" ;;
 	unit) pkgs="$pkgs libcriterion-dev" ;;
-	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl" ;;
+	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates" ;;
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
-	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils file" ;;
+	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils bzip2 file python3" ;;
 	image) pkgs="$pkgs podman runc debootstrap iproute2" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools" ;;
