@@ -147,6 +147,7 @@ check_new(struct config *cfg, const struct check_type *ct, const char *name,
 	c->type = ct;
 	c->kinds = KIND_ALL;
 	c->line = line;
+	c->check_files = cfg->check_files;
 	if (ct->defaults != NULL)
 		ct->defaults(c);
 	cfg->checks[cfg->nchecks++] = c;
@@ -553,6 +554,7 @@ config_load_args(struct config *cfg, const char *path,
 	cfg->serve.port = SERVE_DEFAULT_PORT;
 	cfg->serve.cache_ms = SERVE_DEFAULT_CACHE_MS;
 	cfg->from_file = path != NULL;
+	cfg->check_files = args != NULL && args->check_files;
 	if ((cfg->path = strdup(path != NULL ? path : "command line")) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", cfg->from_file ? path :
 		    "command line");

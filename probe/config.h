@@ -22,6 +22,7 @@ struct serve_config {
 struct config {
 	char *path;			/* the file, or "command line" */
 	int from_file;
+	int check_files;		/* as in struct config_args */
 	long timeout_ms;		/* [probe] timeout: the whole run's deadline */
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
@@ -67,6 +68,8 @@ struct config_args {
 	size_t nchecks;
 	struct config_opt opts[CONFIG_ARGS_MAX];
 	size_t nopts;
+	int check_files;	/* --check-config: files named by keys must be
+				 * readable now (else only at run time) */
 };
 
 /*

@@ -198,6 +198,7 @@ take_option(struct options *o, int ch, const char *arg)
 		return 0;
 	case OPT_CHECK_CONFIG:
 		o->check_config = 1;
+		o->args.check_files = 1;
 		return 0;
 	case OPT_HTTP:
 		return add_check(o, "http", arg);

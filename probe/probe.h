@@ -40,6 +40,9 @@ struct check {
 	long timeout_ms;	/* 0: the run's deadline */
 	int line;		/* line of its section in the config */
 	const char *guard;	/* path whose filesystem it touches, or NULL */
+	int check_files;	/* set() checks now the files a key names
+				 * (--check-config); else they are checked
+				 * at run time, as they may come later */
 	void *priv;		/* the type's own settings */
 
 	struct check_result result;	/* filled by run_checks() */

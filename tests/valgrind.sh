@@ -85,6 +85,21 @@ kill -TERM "$wpid"
 wait "$wpid"
 verdict "probe wait, SIGTERM" $?
 
+# HTTPS with a client certificate, and a refused certificate.
+"$HERE/helpers/mkcerts.sh" "$T/certs" >/dev/null 2>&1
+mkdir "$T/tlsports"
+python3 "$HERE/helpers/tlsd.py" "$T/certs" "$T/tlsports" &
+tlsd=$!
+wait_until test -e "$T/tlsports/ready"
+printf '[http "m"]\nurl = https://127.0.0.1:%s/\nca_file = %s\ncert_file = %s\nkey_file = %s\n' \
+	"$(cat "$T/tlsports/mtls")" "$T/certs/ca.crt" "$T/certs/client.crt" "$T/certs/client.key" \
+	>"$T/tls.ini"
+printf '[http "x"]\nurl = https://127.0.0.1:%s/\nca_file = %s\n' \
+	"$(cat "$T/tlsports/expired")" "$T/certs/ca.crt" >>"$T/tls.ini"
+vg -c "$T/tls.ini" -v
+verdict "probe https: mutual TLS, an expired certificate" $?
+kill "$tlsd"
+
 # probe serve: every endpoint, then SIGTERM.
 SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \

@@ -2,7 +2,8 @@
 # run.sh PROBE: the integration suite. Runs the real binary against a real
 # HTTP server on loopback, real mounts in a private mount namespace and a
 # filesystem that hangs forever (FUSE). Mount tests need root; without it
-# they are skipped and say why. Set HANGFS to the hangfs helper binary.
+# they are skipped and say why. Set HANGFS to the hangfs helper binary;
+# PROBE_TESTS="tls wait" runs those suites only.
 set -u
 PROBE=$(readlink -f "${1:?usage: run.sh PROBE}")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -51,16 +52,19 @@ SILENT=$(cat "$T/port.silent")
 TLS=$(cat "$T/port.tls")
 BASE=http://127.0.0.1:$P
 
-. "$HERE/test_cli.sh"
-. "$HERE/test_http.sh"
-. "$HERE/test_inline.sh"
-. "$HERE/test_hostile.sh"
-. "$HERE/test_install.sh"
-. "$HERE/test_serve.sh"
-. "$HERE/test_wait.sh"
+# suite NAME: source test_NAME.sh, unless $PROBE_TESTS (such as "tls wait")
+# names other suites only.
+suite() {
+	case " ${PROBE_TESTS:-$1} " in
+	*" $1 "*) . "$HERE/test_$1.sh" ;;
+	esac
+}
+for s in cli http inline tls hostile install serve wait; do
+	suite "$s"
+done
 if [ -n "${PROBE_TEST_NS:-}" ]; then
-	. "$HERE/test_fs.sh"
-	. "$HERE/test_faults.sh"
+	suite fs
+	suite faults
 else
 	skip "filesystem tests" "need root to make mounts (unshare -m)"
 fi

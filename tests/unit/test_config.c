@@ -417,3 +417,42 @@ Test(config, command_line_errors_name_the_option)
 		config_free(&cfg);
 	}
 }
+
+Test(config, tls_keys)
+{
+	struct config cfg;
+
+	cr_expect_eq(load("[http \"a\"]\nurl = https://127.0.0.1/\n"
+	    "tls_min_version = 1.3\ncert_file = /nonexistent/c.pem\n"
+	    "key_file = /nonexistent/k.pem\nca_file = /nonexistent/ca.pem\n", &cfg), 0,
+	    "files are checked at run time, not at load: %s", err);
+	config_free(&cfg);
+	expect_error("[http \"a\"]\nurl = https://h/\ntls_min_version = 1.0\n",
+	    "F:3: tls_min_version: invalid TLS version '1.0' (use 1.2 or 1.3)");
+	expect_error("[http \"a\"]\nurl = https://h/\nkey_file = /k.pem\n",
+	    "F:1: key_file needs cert_file too (a client certificate and its key) "
+	    "in [http \"a\"]");
+}
+
+Test(config, check_files_names_the_key_line)
+{
+	struct config_args a;
+	struct config cfg;
+	char msg[512];
+	const char *t1 = "[http \"a\"]\nurl = https://h/\n\nca_file = /nonexistent/ca.pem\n";
+	const char *t2 = "[http \"a\"]\nurl = https://h/\nca_file = /etc/hostname\n";
+
+	memset(&a, 0, sizeof(a));
+	a.check_files = 1;
+	write_file(t1, strlen(t1));
+	cr_expect_eq(config_load_args(&cfg, path, &a, err, sizeof(err)), -1);
+	snprintf(msg, sizeof(msg), "%s:4: ca_file: cannot read /nonexistent/ca.pem: "
+	    "no such file or directory (ENOENT)", path);
+	cr_expect_str_eq(err, msg);
+	config_free(&cfg);
+	write_file(t2, strlen(t2));
+	cr_expect_eq(config_load_args(&cfg, path, &a, err, sizeof(err)), -1);
+	cr_expect(strstr(err, ":3: ca_file: /etc/hostname is not a PEM certificate file")
+	    != NULL, "%s", err);
+	config_free(&cfg);
+}
