@@ -3,8 +3,9 @@
 # exec, run, exit), timed side by side in one hyperfine run against the
 # same nginx on loopback and the same data directory:
 #   the floor (bench/floor.c, static musl: the same work, nothing else),
-#   probe static and dynamic (one http check; http + mount + writable),
-#   curl -fsS, wget --spider, a Python urllib one-liner.
+#   probe static and dynamic (one http check; http + mount + writable;
+#   one https check, TLS 1.3 with an ECDSA certificate and its CA),
+#   curl -fsS (http and https), wget --spider, a Python urllib one-liner.
 # Writes docs/performance.md (table) and docs/performance.png (chart);
 # raw results in build/bench/. RUNS (default 300) runs each after warm-up.
 set -eu
@@ -21,8 +22,13 @@ make -C "$ROOT" -s build/rss
 
 T=$(mktemp -d /tmp/probe-bench.XXXXXX)
 DATA=$(mktemp -d /var/tmp/probe-bench-data.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port)
+TPORT=$(free_port)
 mkdir -p "$T/logs"
+"$HERE/../tests/helpers/mkcerts.sh" "$T/certs" >/dev/null 2>&1
 cat >"$T/nginx.conf" <<EOT
 worker_processes 1;
 error_log $T/logs/error.log;
@@ -32,6 +38,13 @@ http {
     access_log off;
     client_body_temp_path $T;
     server { listen 127.0.0.1:$PORT; location /health { return 200 "ok\n"; } }
+    server {
+        listen 127.0.0.1:$TPORT ssl;
+        ssl_certificate $T/certs/ip.crt;
+        ssl_certificate_key $T/certs/ip.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location /health { return 200 "ok\n"; }
+    }
 }
 EOT
 nginx -c "$T/nginx.conf" -p "$T"
@@ -40,6 +53,12 @@ URL=http://127.0.0.1:$PORT/health
 cat >"$T/http.ini" <<EOT
 [http "app"]
 url = $URL
+EOT
+TURL=https://127.0.0.1:$TPORT/health
+cat >"$T/https.ini" <<EOT
+[http "app"]
+url = $TURL
+ca_file = $T/certs/ca.crt
 EOT
 cat >"$T/full.ini" <<EOT
 [http "app"]
@@ -59,6 +78,9 @@ probe static, http|$ROOT/bin/probe-static -q -c $T/http.ini
 probe static, http+mount+writable|$ROOT/bin/probe-static -q -c $T/full.ini
 probe dynamic, http|$ROOT/bin/probe -q -c $T/http.ini
 probe dynamic, http+mount+writable|$ROOT/bin/probe -q -c $T/full.ini
+probe static, https|$ROOT/bin/probe-static -q -c $T/https.ini
+probe dynamic, https|$ROOT/bin/probe -q -c $T/https.ini
+curl -fsS https|curl -fsS -o /dev/null --cacert $T/certs/ca.crt $TURL
 curl -fsS|curl -fsS -o /dev/null $URL
 wget --spider|wget -q --spider $URL
 python3 urllib|python3 -c "import urllib.request; urllib.request.urlopen('$URL')"
