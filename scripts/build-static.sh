@@ -1,6 +1,7 @@
 #!/bin/sh
 # build-static.sh [OUT]: build probe as one fully static x86-64 executable
-# (musl, libcurl with HTTP/HTTPS over mbedTLS, libmicrohttpd without
+# (musl, libcurl with HTTP/HTTPS over mbedTLS and HTTP/2 over nghttp2 for
+# gRPC checks, libmicrohttpd without
 # HTTPS for probe serve, inih), by default
 # bin/probe-static. The one way to build it: `make static` and the
 # Dockerfile both call this script.
@@ -30,6 +31,9 @@ CURL_SHA256=6766ada7101d292b42b8b15681120acd68effa4a9660935853cf6d61f0d984d4
 MBEDTLS_VERSION=3.6.6-0.1~deb13u1
 MBEDTLS_ORIG=mbedtls_3.6.6.orig.tar.bz2
 MBEDTLS_SHA256=8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
+NGHTTP2_VERSION=1.52.0-1+deb12u3
+NGHTTP2_ORIG=nghttp2_1.52.0.orig.tar.gz
+NGHTTP2_SHA256=6b71561a9950b4a90fa36aa3160763f1437f3730d7a12434e416aa3f4ab145e0
 MHD_VERSION=0.9.75-6
 MHD_ORIG=libmicrohttpd_0.9.75.orig.tar.xz
 MHD_SHA256=796e7e217a4802679fcac667a4e98501c53185dcf50ca0583870e84192620131
@@ -92,18 +96,20 @@ unpack() {
 }
 
 if [ ! -f "$W/src/$CURL_ORIG" ] || [ ! -f "$W/src/$MBEDTLS_ORIG" ] ||
-	[ ! -f "$W/src/$MHD_ORIG" ]; then
-	fetch "curl=$CURL_VERSION" "mbedtls=$MBEDTLS_VERSION" "libmicrohttpd=$MHD_VERSION"
+	[ ! -f "$W/src/$MHD_ORIG" ] || [ ! -f "$W/src/$NGHTTP2_ORIG" ]; then
+	fetch "curl=$CURL_VERSION" "mbedtls=$MBEDTLS_VERSION" "libmicrohttpd=$MHD_VERSION" \
+		"nghttp2=$NGHTTP2_VERSION"
 fi
 verify "$CURL_ORIG" "$CURL_SHA256"
 verify "$MBEDTLS_ORIG" "$MBEDTLS_SHA256"
 verify "$MHD_ORIG" "$MHD_SHA256"
+verify "$NGHTTP2_ORIG" "$NGHTTP2_SHA256"
 
 # Libraries built from other versions are built again.
-stamp=$(echo "$CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $MBEDTLS_BUILD $MBEDTLS_UNSET" |
+stamp=$(echo "$CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION $MBEDTLS_BUILD $MBEDTLS_UNSET" |
 	tr '\n' ' ')
 if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
-	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl"
+	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl" "$W/nghttp2"
 	mkdir -p "$PREFIX"
 	echo "$stamp" >"$PREFIX/versions"
 fi
@@ -128,7 +134,24 @@ if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
 	cmake --install "$W/mbedtls" >>"$W/mbedtls.log" 2>&1
 fi
 
-# 3. libcurl: HTTP and HTTPS only, threaded resolver, IPv6, Unix sockets.
+# 3. nghttp2, the library only: HTTP/2 for gRPC checks.
+if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
+	say "building nghttp2 (library only)"
+	unpack nghttp2 "$NGHTTP2_VERSION"
+	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER=musl-gcc \
+		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
+		-DCMAKE_INSTALL_LIBDIR=lib \
+		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
+		-DENABLE_LIB_ONLY=ON -DENABLE_STATIC_LIB=ON -DENABLE_SHARED_LIB=OFF \
+		-DENABLE_DOC=OFF -DWITH_LIBXML2=OFF -DWITH_JEMALLOC=OFF \
+		>"$W/nghttp2.log" 2>&1 || { tail -n 40 "$W/nghttp2.log" >&2; exit 1; }
+	cmake --build "$W/nghttp2" -j "$JOBS" >>"$W/nghttp2.log" 2>&1 ||
+		{ tail -n 40 "$W/nghttp2.log" >&2; exit 1; }
+	cmake --install "$W/nghttp2" >>"$W/nghttp2.log" 2>&1
+fi
+
+# 4. libcurl: HTTP/1.1, HTTP/2 and HTTPS only, threaded resolver, IPv6,
+# Unix sockets.
 if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	say "building libcurl (HTTP/HTTPS only)"
 	unpack curl "$CURL_VERSION"
@@ -149,7 +172,9 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 		-DCURL_DISABLE_NETRC=ON -DCURL_DISABLE_DOH=ON -DCURL_DISABLE_NTLM=ON \
 		-DCURL_DISABLE_CRYPTO_AUTH=ON -DCURL_DISABLE_PROGRESS_METER=ON \
 		-DCURL_DISABLE_GETOPTIONS=ON -DCURL_DISABLE_LDAP=ON \
-		-DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF \
+		-DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=ON \
+		-DNGHTTP2_INCLUDE_DIR="$PREFIX/include" \
+		-DNGHTTP2_LIBRARY="$PREFIX/lib/libnghttp2.a" \
 		-DUSE_LIBIDN2=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_LIBSSH=OFF \
 		-DCURL_USE_GSSAPI=OFF -DCURL_USE_LIBPSL=OFF -DCURL_DISABLE_WEBSOCKETS=ON \
 		-DCURL_DISABLE_SRP=ON -DCURL_DISABLE_AWS=ON -DCURL_DISABLE_KERBEROS_AUTH=ON \
@@ -161,7 +186,7 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	cmake --install "$W/curl" >>"$W/curl.log" 2>&1
 fi
 
-# 4. libmicrohttpd for probe serve: plain HTTP (the kubelet's probes and
+# 5. libmicrohttpd for probe serve: plain HTTP (the kubelet's probes and
 # Prometheus scrapes inside the pod), no auth, no post processor.
 if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 	say "building libmicrohttpd (HTTP only)"
@@ -178,16 +203,16 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 		{ tail -n 30 "$W/libmicrohttpd.log" >&2; exit 1; }
 fi
 
-# 5. inih: Debian's static library links against musl; musl-gcc does not
+# 6. inih: Debian's static library links against musl; musl-gcc does not
 # search /usr/include, so its one header is copied next to curl's.
 cp /usr/include/ini.h "$PREFIX/include/"
 
-# 6. probe itself, through the same Makefile rules as the dynamic build.
+# 7. probe itself, through the same Makefile rules as the dynamic build.
 say "building probe"
 make -C "$ROOT" -s BUILD="$W/obj" CC=musl-gcc \
 	CFLAGS="-Os -ffunction-sections -fdata-sections" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
-	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/x86_64-linux-gnu/libinih.a -lpthread" \
+	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/x86_64-linux-gnu/libinih.a -lpthread" \
 	LDFLAGS="-static -s -Wl,--gc-sections" \
 	"$W/obj/bin/probe"
 mkdir -p "$(dirname "$OUT")"
