@@ -45,7 +45,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
 	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
-	probe/check_writable.c probe/wait.c
+	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/probe/main.o,$(OBJS))
 
@@ -101,7 +101,13 @@ $(UNIT_OBJS): | unit-deps
 unit: $(UNIT_BIN)
 	$(UNIT_BIN) --jobs 2
 
-integration: $(PROBE) $(HANGFS) $(RSS)
+# The gRPC project's Node server and health service, the grpc tests' peer.
+GRPC_PEERS = tests/grpc/node_modules/.package-lock.json
+$(GRPC_PEERS): tests/grpc/package-lock.json
+	@$(DEPS) node
+	cd tests/grpc && npm ci --no-audit --no-fund --loglevel=error
+
+integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS)
 	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
 
 test: unit integration install-test k8s-test
@@ -133,7 +139,7 @@ check: test-deps
 static:
 	scripts/build-static.sh bin/probe-static
 
-static-test: static $(HANGFS) $(RSS)
+static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
 	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh bin/probe-static
 
 image-test:
@@ -150,7 +156,7 @@ bench-serve: static
 	bench/serve.sh bin/probe-static
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
-FUZZ_TARGETS = config values mountinfo http
+FUZZ_TARGETS = config values mountinfo http grpc
 FUZZ_TIME ?= 20
 FUZZ_LIB = $(filter-out probe/main.c probe/serve.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \

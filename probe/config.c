@@ -18,7 +18,7 @@
 #define SYNTAX_ERROR "syntax error (expected [section] or key = value)"
 
 static const struct check_type *const check_types[] = {
-	&check_http, &check_tcp, &check_mount, &check_writable,
+	&check_http, &check_tcp, &check_mount, &check_writable, &check_grpc,
 };
 
 enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK };
@@ -231,7 +231,7 @@ begin_section(struct loader *ld, const char *text)
 	}
 	if ((ct = type_by_name(type)) == NULL) {
 		loader_error(ld, ld->line, "unknown section type '%s' "
-		    "(use probe, serve, http, tcp, mount or writable)", type);
+		    "(use probe, serve, http, tcp, mount, writable or grpc)", type);
 		return;
 	}
 	if (!valid_name(name)) {

@@ -76,6 +76,7 @@ usage(FILE *out)
 "      --tcp HOST:PORT   a TCP connect succeeds\n"
 "      --mount PATH      PATH is a mount point, alive\n"
 "      --writable PATH   a file can be written, read and removed in PATH\n"
+"      --grpc HOST:PORT  grpc.health.v1.Health/Check answers SERVING (h2c)\n"
 "      --expect-status LIST  statuses that pass, for every --http\n"
 "      --header 'NAME: VALUE'  send this header with every --http\n"
 "\n"
@@ -103,7 +104,7 @@ usage(FILE *out)
 "  probe wait -t 2m --tcp app-python-0.app-python-headless:8080\n"
 "  probe -c /etc/probe/probe.ini readiness\n"
 "\n"
-"Check types: http, tcp, mount, writable. See probe(1).\n", out);
+"Check types: http, tcp, mount, writable, grpc. See probe(1).\n", out);
 }
 
 static const char *
@@ -117,7 +118,7 @@ long_name(const struct option *opts, int val)
 
 enum {
 	OPT_CHECK_CONFIG = 256, OPT_HTTP, OPT_TCP, OPT_MOUNT, OPT_WRITABLE,
-	OPT_EXPECT_STATUS, OPT_HEADER
+	OPT_GRPC, OPT_EXPECT_STATUS, OPT_HEADER
 };
 
 /* --TYPE VALUE: a check from the command line. */
@@ -208,6 +209,8 @@ take_option(struct options *o, int ch, const char *arg)
 		return add_check(o, "mount", arg);
 	case OPT_WRITABLE:
 		return add_check(o, "writable", arg);
+	case OPT_GRPC:
+		return add_check(o, "grpc", arg);
 	case OPT_EXPECT_STATUS:
 		return add_opt(o, "http", "expect-status", "expect_status", 0, arg);
 	case OPT_HEADER:
@@ -271,6 +274,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "mount", required_argument, NULL, OPT_MOUNT },
 		{ "writable", required_argument, NULL, OPT_WRITABLE },
+		{ "grpc", required_argument, NULL, OPT_GRPC },
 		{ "expect-status", required_argument, NULL, OPT_EXPECT_STATUS },
 		{ "header", required_argument, NULL, OPT_HEADER },
 		{ "help", no_argument, NULL, 'h' },

@@ -80,6 +80,7 @@ extern const struct check_type check_http;
 extern const struct check_type check_tcp;
 extern const struct check_type check_mount;
 extern const struct check_type check_writable;
+extern const struct check_type check_grpc;
 
 /* Fill a result; returns PROBE_HEALTHY or PROBE_UNHEALTHY as given. */
 int result_set(struct check_result *, int status, const char *fmt, ...)

@@ -49,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(shown);
 		if (set_url(&h, url, err, sizeof(err)) == 0)
 			free(h.url);
-		if (add_header(&h, url, err, sizeof(err)) == 0)
-			curl_slist_free_all(h.headers);
+		if (curlx_header_add(&h.headers, url, err, sizeof(err)) == 0)
+			curlx_headers_release(&h.headers);
 		free(url);
 	}
 	return 0;

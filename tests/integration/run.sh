@@ -59,7 +59,7 @@ suite() {
 	*" $1 "*) . "$HERE/test_$1.sh" ;;
 	esac
 }
-for s in cli http inline tls hostile install serve wait; do
+for s in cli http inline tls grpc hostile install serve wait; do
 	suite "$s"
 done
 if [ -n "${PROBE_TEST_NS:-}" ]; then

@@ -182,7 +182,7 @@ Test(config, every_error_names_file_and_line)
 		{ "[http \"time-server\"]\nurl = http://x/\nurll = http://x/\n",
 		  "F:3: unknown key 'urll' in [http \"time-server\"]" },
 		{ "[ftp \"x\"]\n",
-		  "F:1: unknown section type 'ftp' (use probe, serve, http, tcp, mount or writable)" },
+		  "F:1: unknown section type 'ftp' (use probe, serve, http, tcp, mount, writable or grpc)" },
 		{ "[serve]\nlisten = 8080\n[tcp \"a\"]\naddress=h:1\n",
 		  "F:2: listen: invalid address '8080' (use HOST:PORT, [IPV6]:PORT or :PORT)" },
 		{ "[serve]\ncache = soon\n",

@@ -1,0 +1,521 @@
+/*
+ * check_grpc.c: grpc.health.v1.Health/Check, as grpc-health-probe does it:
+ * one HTTP/2 POST (h2c with prior knowledge, or TLS with ALPN) carrying a
+ * length-prefixed protobuf, the status in the trailers. The two messages
+ * are coded by hand: one string field out, one enum field back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "curlx.h"
+#include "grpc.h"
+#include "parse.h"
+#include "probe.h"
+#include "util.h"
+
+#define GRPC_PATH "/grpc.health.v1.Health/Check"
+#define GRPC_BODY_MAX 4096	/* a health response is a few bytes */
+#define GRPC_SERVICE_MAX 200
+
+struct grpc_check {
+	char host[256];
+	unsigned port;
+	char *unix_socket;
+	char *service;
+	char *server_name;
+	int tls;
+	struct curlx_tls t;
+	struct curlx_headers headers;	/* metadata */
+};
+
+struct reply {
+	unsigned char buf[GRPC_BODY_MAX];
+	size_t len;
+	int too_large;
+	int lines;		/* header lines, trailers included */
+	long status;		/* grpc-status, -1 until seen */
+	char message[128];	/* grpc-message */
+};
+
+/* ---- the messages ---- */
+
+static size_t
+put_varint(unsigned char *p, unsigned long long v)
+{
+	size_t n = 0;
+
+	do {
+		p[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
+size_t
+grpc_health_request(const char *service, unsigned char *buf, size_t len)
+{
+	size_t slen = strlen(service), n = 5;
+
+	if (len < 5 + 1 + 10 + slen)
+		return 0;
+	if (slen > 0) {	/* proto3: an empty string is not sent at all */
+		buf[n++] = 0x0a;	/* field 1, length-delimited */
+		n += put_varint(buf + n, slen);
+		memcpy(buf + n, service, slen);
+		n += slen;
+	}
+	buf[0] = 0;	/* not compressed */
+	buf[1] = (unsigned char)((n - 5) >> 24);
+	buf[2] = (unsigned char)((n - 5) >> 16);
+	buf[3] = (unsigned char)((n - 5) >> 8);
+	buf[4] = (unsigned char)(n - 5);
+	return n;
+}
+
+/* A varint at *p (before end); returns 0 with *p advanced, or -1. */
+static int
+get_varint(const unsigned char **p, const unsigned char *end,
+    unsigned long long *v)
+{
+	int shift;
+
+	*v = 0;
+	for (shift = 0; shift < 64 && *p < end; shift += 7) {
+		unsigned char b = *(*p)++;
+
+		*v |= (unsigned long long)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+int
+grpc_health_decode(const unsigned char *buf, size_t len, long *status,
+    char *err, size_t errlen)
+{
+	const unsigned char *p = buf + 5, *end;
+	unsigned long long key, v;
+	size_t mlen;
+
+	*status = GRPC_UNKNOWN;
+	if (len < 5) {
+		snprintf(err, errlen, "%s", len == 0 ? "no message" :
+		    "message cut short in its 5-byte prefix");
+		return -1;
+	}
+	if (buf[0] != 0) {
+		snprintf(err, errlen, "compressed or unknown message flag %u", buf[0]);
+		return -1;
+	}
+	mlen = (size_t)buf[1] << 24 | (size_t)buf[2] << 16 | (size_t)buf[3] << 8 | buf[4];
+	if (mlen != len - 5) {
+		snprintf(err, errlen, "message length %zu, but %zu bytes came", mlen,
+		    len - 5);
+		return -1;
+	}
+	end = p + mlen;
+	while (p < end) {
+		if (get_varint(&p, end, &key) != 0)
+			goto bad;
+		switch (key & 7) {
+		case 0:		/* varint */
+			if (get_varint(&p, end, &v) != 0)
+				goto bad;
+			if (key >> 3 == 1)
+				*status = v > 1000 ? 1000 : (long)v;
+			break;
+		case 1:		/* 64-bit */
+			if (end - p < 8)
+				goto bad;
+			p += 8;
+			break;
+		case 2:		/* length-delimited */
+			if (get_varint(&p, end, &v) != 0 || v > (unsigned long long)(end - p))
+				goto bad;
+			p += v;
+			break;
+		case 5:		/* 32-bit */
+			if (end - p < 4)
+				goto bad;
+			p += 4;
+			break;
+		default:
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "not a HealthCheckResponse (bad protobuf)");
+	return -1;
+}
+
+const char *
+grpc_serving_name(long status)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN",
+	};
+
+	return status >= 0 && status < 4 ? names[status] : NULL;
+}
+
+const char *
+grpc_status_name(long code)
+{
+	static const char *const names[] = {
+		"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+		"NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+		"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+		"OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",
+		"DATA_LOSS", "UNAUTHENTICATED",
+	};
+
+	return code >= 0 && code < 17 ? names[code] : NULL;
+}
+
+/* ---- the config ---- */
+
+static void
+grpc_defaults(struct check *c)
+{
+	struct grpc_check *g = c->priv;
+
+	curlx_tls_defaults(&g->t);
+}
+
+static int
+grpc_set(struct check *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	struct grpc_check *g = c->priv;
+
+	if (strcmp(key, "address") == 0) {
+		if (parse_hostport(value, 0, g->host, sizeof(g->host), &g->port) != 0) {
+			snprintf(err, errlen,
+			    "invalid address '%s' (use HOST:PORT or [IPV6]:PORT)", value);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "unix_socket") == 0)
+		return set_path(&g->unix_socket, value, err, errlen);
+	if (strcmp(key, "service") == 0) {
+		if (strlen(value) > GRPC_SERVICE_MAX) {
+			snprintf(err, errlen, "service name longer than %d characters",
+			    GRPC_SERVICE_MAX);
+			return -1;
+		}
+		return set_string(&g->service, value, err, errlen);
+	}
+	if (strcmp(key, "server_name") == 0) {
+		if (strpbrk(value, " \t/@") != NULL) {
+			snprintf(err, errlen, "invalid server name '%s'", value);
+			return -1;
+		}
+		return set_string(&g->server_name, value, err, errlen);
+	}
+	if (strcmp(key, "tls") == 0)
+		return parse_bool(value, &g->tls, err, errlen);
+	if (strcmp(key, "header") == 0)
+		return curlx_header_add(&g->headers, value, err, errlen);
+	return curlx_tls_set(&g->t, c->check_files, key, value, err, errlen);
+}
+
+static int
+grpc_finish(struct check *c, char *err, size_t errlen)
+{
+	struct grpc_check *g = c->priv;
+
+	if (g->host[0] == '\0' && g->unix_socket == NULL) {
+		snprintf(err, errlen, "missing required key 'address' (or unix_socket)");
+		return -1;
+	}
+	if (g->host[0] != '\0' && g->unix_socket != NULL) {
+		snprintf(err, errlen, "address and unix_socket: use one of them");
+		return -1;
+	}
+	return curlx_tls_finish(&g->t, err, errlen);
+}
+
+static void
+grpc_release(struct check *c)
+{
+	struct grpc_check *g = c->priv;
+
+	free(g->unix_socket);
+	free(g->service);
+	free(g->server_name);
+	curlx_tls_release(&g->t);
+	curlx_headers_release(&g->headers);
+}
+
+/* ---- the call ---- */
+
+static size_t
+on_data(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct reply *r = arg;
+	size_t n = size * nmemb;
+
+	if (n > sizeof(r->buf) - r->len) {
+		r->too_large = 1;
+		return 0;	/* ends the transfer */
+	}
+	memcpy(r->buf + r->len, data, n);
+	r->len += n;
+	return n;
+}
+
+/* "%XX" in grpc-message, decoded; the rest as it is. */
+static void
+percent_decode(const char *s, size_t n, char *out, size_t len)
+{
+	size_t i, o = 0;
+	unsigned x;
+
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (s[i] == '%' && i + 2 < n && sscanf(s + i + 1, "%2x", &x) == 1) {
+			out[o++] = (char)x;
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+}
+
+/* Headers and trailers alike: grpc-status and grpc-message. */
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct reply *r = arg;
+	size_t n = size * nmemb, v;
+
+	r->lines++;
+	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+		n--;
+	if (n > 12 && strncasecmp(data, "grpc-status:", 12) == 0) {
+		v = 12 + strspn(data + 12, " \t");
+		r->status = v < n && data[v] >= '0' && data[v] <= '9' ?
+		    strtol(data + v, NULL, 10) : -2;
+	} else if (n > 13 && strncasecmp(data, "grpc-message:", 13) == 0) {
+		v = 13 + strspn(data + 13, " \t");
+		percent_decode(data + v, n - v, r->message, sizeof(r->message));
+	}
+	return size * nmemb;
+}
+
+/* The request's URL and, with server_name, where to connect instead. */
+static void
+target(const struct grpc_check *g, char *url, size_t urllen, char *connect_to,
+    size_t ctlen)
+{
+	const char *auth = g->server_name ? g->server_name :
+	    g->unix_socket ? "localhost" : g->host;
+	int v6 = strchr(auth, ':') != NULL, hv6 = strchr(g->host, ':') != NULL;
+
+	if (g->unix_socket != NULL)
+		snprintf(url, urllen, "%s://%s%s%s%s", g->tls ? "https" : "http",
+		    v6 ? "[" : "", auth, v6 ? "]" : "", GRPC_PATH);
+	else
+		snprintf(url, urllen, "%s://%s%s%s:%u%s", g->tls ? "https" : "http",
+		    v6 ? "[" : "", auth, v6 ? "]" : "", g->port, GRPC_PATH);
+	connect_to[0] = '\0';
+	if (g->server_name != NULL && g->unix_socket == NULL)
+		snprintf(connect_to, ctlen, "%s%s%s:%u:%s%s%s:%u", v6 ? "[" : "", auth,
+		    v6 ? "]" : "", g->port, hv6 ? "[" : "", g->host, hv6 ? "]" : "",
+		    g->port);
+}
+
+/* The request headers: gRPC's own, then the metadata; the caller frees. */
+static struct curl_slist *
+request_headers(const struct grpc_check *g, long timeout_ms)
+{
+	struct curl_slist *l = NULL, *n;
+	const struct curl_slist *m;
+	char deadline[40];
+
+	snprintf(deadline, sizeof(deadline), "grpc-timeout: %ldm", timeout_ms);
+	if ((n = curl_slist_append(l, "Content-Type: application/grpc")) == NULL ||
+	    (l = n, n = curl_slist_append(l, "TE: trailers")) == NULL ||
+	    (l = n, n = curl_slist_append(l, deadline)) == NULL)
+		goto fail;
+	l = n;
+	for (m = g->headers.list; m != NULL; m = m->next) {
+		if ((n = curl_slist_append(l, m->data)) == NULL)
+			goto fail;
+		l = n;
+	}
+	return l;
+fail:
+	curl_slist_free_all(l);
+	return NULL;
+}
+
+static void
+setup(CURL *curl, const struct grpc_check *g, struct reply *r, char *errbuf,
+    long timeout_ms)
+{
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
+	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, g->tls ?
+	    (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
+	if (g->unix_socket != NULL)
+		curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, g->unix_socket);
+	if (g->tls)
+		curlx_tls_apply(&g->t, curl);
+}
+
+/* The verdict on a completed call. */
+static int
+judge(const struct grpc_check *g, CURL *curl, const struct reply *r,
+    struct check_result *res)
+{
+	const char *svc = g->service ? g->service : "";
+	const char *name;
+	char err[120];
+	long code = 0, version = 0, status;
+
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+	if (version != CURL_HTTP_VERSION_2_0)
+		return result_set(res, PROBE_UNHEALTHY, "the server answered in "
+		    "HTTP/1, not HTTP/2 (is it a gRPC server?)");
+	if (code != 200)
+		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, not a gRPC "
+		    "response", code);
+	if (r->status == -1)
+		return result_set(res, PROBE_UNHEALTHY, "no grpc-status in the "
+		    "response (no trailers)");
+	if (r->status == 5)
+		return result_set(res, PROBE_UNHEALTHY, "SERVICE_UNKNOWN: the server "
+		    "does not know service '%s'", svc);
+	if (r->status == 12)
+		return result_set(res, PROBE_UNHEALTHY, "UNIMPLEMENTED: the server has "
+		    "no health service");
+	if (r->status != 0)
+		return result_set(res, PROBE_UNHEALTHY, "grpc-status %ld (%s)%s%s",
+		    r->status, (name = grpc_status_name(r->status)) ? name : "?",
+		    r->message[0] ? ": " : "", r->message);
+	if (grpc_health_decode(r->buf, r->len, &status, err, sizeof(err)) != 0)
+		return result_set(res, PROBE_UNHEALTHY, "malformed response: %s", err);
+	if ((name = grpc_serving_name(status)) == NULL)
+		return result_set(res, PROBE_UNHEALTHY, "unknown serving status %ld",
+		    status);
+	return result_set(res, status == GRPC_SERVING ? PROBE_HEALTHY :
+	    PROBE_UNHEALTHY, "%s", name);
+}
+
+/* A failed transfer's reason; HTTP/2 failures in words of our own. */
+static int
+failure(const struct grpc_check *g, CURL *curl, CURLcode rc, const char *errbuf,
+    const struct reply *r, long timeout_ms, struct check_result *res)
+{
+	char hostport[300];
+	struct curlx_peer p;
+
+	if (rc == CURLE_WRITE_ERROR && r->too_large)
+		return result_set(res, PROBE_UNHEALTHY, "response larger than %d "
+		    "bytes (not a health response)", GRPC_BODY_MAX);
+	if (rc == CURLE_HTTP2_STREAM)
+		return result_set(res, PROBE_UNHEALTHY, "the server reset the HTTP/2 "
+		    "stream before answering");
+	/* Without TLS, anything but HTTP/2 frames back ends like this, in
+	 * words that differ by libcurl version: one wording for all. (With
+	 * TLS and nothing back, curlx words the refused handshake.) */
+	if ((rc == CURLE_HTTP2 && (!g->tls || r->lines > 0)) ||
+	    (!g->tls && r->lines == 0 && rc != CURLE_OPERATION_TIMEDOUT &&
+	    rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST))
+		return result_set(res, PROBE_UNHEALTHY, "HTTP/2 failed (is it a gRPC "
+		    "server? %s)", g->tls ? "it must offer h2 by ALPN" :
+		    "without tls, it must take HTTP/2 without upgrade");
+	snprintf(hostport, sizeof(hostport), "%s%s%s:%u", strchr(g->host, ':') ? "[" :
+	    "", g->host, strchr(g->host, ':') ? "]" : "", g->port);
+	memset(&p, 0, sizeof(p));
+	p.host = g->server_name ? g->server_name : g->host;
+	p.hostport = hostport;
+	p.unix_socket = g->unix_socket;
+	p.secure = g->tls;
+	p.got_status = r->lines > 0;
+	p.timeout_ms = timeout_ms;
+	return curlx_failure(res, curl, rc, errbuf, &g->t, &p);
+}
+
+static int
+grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct grpc_check *g = c->priv;
+	unsigned char req[5 + 1 + 10 + GRPC_SERVICE_MAX];
+	char errbuf[CURL_ERROR_SIZE], url[600], connect_to[600], hdrs[PROBE_MSG_MAX];
+	struct curl_slist *headers = NULL, *ct = NULL;
+	struct reply *r = NULL;
+	CURL *curl = NULL;
+	CURLcode rc;
+	size_t n;
+	int ret = PROBE_UNHEALTHY;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (curl = curl_easy_init()) == NULL ||
+	    (r = calloc(1, sizeof(*r))) == NULL ||
+	    (headers = request_headers(g, timeout_ms)) == NULL ||
+	    (n = grpc_health_request(g->service ? g->service : "", req, sizeof(req))) == 0) {
+		result_set(res, PROBE_UNHEALTHY, "cannot set up libcurl");
+		goto out;
+	}
+	if (g->tls && (ret = curlx_tls_ready(&g->t, curl, res)) != 0)
+		goto out;
+	r->status = -1;
+	errbuf[0] = '\0';
+	target(g, url, sizeof(url), connect_to, sizeof(connect_to));
+	setup(curl, g, r, errbuf, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	if (connect_to[0] != '\0' && (ct = curl_slist_append(NULL, connect_to)) != NULL)
+		curl_easy_setopt(curl, CURLOPT_CONNECT_TO, ct);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)n);
+	rc = curl_easy_perform(curl);
+	curlx_headers_text(&g->headers, hdrs, sizeof(hdrs));
+	result_detail(res, "Check(\"%.60s\") at %s%s over %s%s",
+	    g->service ? g->service : "", g->unix_socket ? "unix socket " : "",
+	    g->unix_socket ? g->unix_socket : url, g->tls ? "TLS" : "h2c", hdrs);
+	if (rc != CURLE_OK)
+		ret = failure(g, curl, rc, errbuf, r, timeout_ms, res);
+	else
+		ret = judge(g, curl, r, res);
+out:
+	curl_slist_free_all(headers);
+	curl_slist_free_all(ct);
+	free(r);
+	curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	return ret;
+}
+
+const struct check_type check_grpc = {
+	.name = "grpc",
+	.repeatable = "header",
+	.target_key = "address",
+	.priv_size = sizeof(struct grpc_check),
+	.defaults = grpc_defaults,
+	.set = grpc_set,
+	.finish = grpc_finish,
+	.run = grpc_run,
+	.release = grpc_release,
+};

@@ -1,0 +1,423 @@
+/* curlx.c: TLS, headers and failure wording for the libcurl checks. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "curlx.h"
+#include "parse.h"
+#include "util.h"
+
+#define PEM_SCAN_MAX (64 * 1024)	/* where a PEM file's first block must start */
+
+void
+curlx_tls_defaults(struct curlx_tls *t)
+{
+	t->verify = 1;
+	t->min = CURL_SSLVERSION_TLSv1_2;
+}
+
+/* The PEM files a check may name: its key, and what the file must hold. */
+static const struct pem_key {
+	const char *key;
+	const char *marker;
+	const char *what;
+} pem_keys[] = {
+	{ "ca_file", "-----BEGIN CERTIFICATE-----", "certificate" },
+	{ "cert_file", "-----BEGIN CERTIFICATE-----", "certificate" },
+	{ "key_file", "PRIVATE KEY-----", "private key" },
+};
+
+/*
+ * Can path be read, and does it look like PEM of the key's kind? The same
+ * test for --check-config and at run time. Returns 0, or -1 with what is
+ * wrong in err.
+ */
+static int
+pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
+{
+	char *buf = NULL, etext[ERRNO_TEXT_MAX];
+	ssize_t n = 0, r = 0;
+	int fd, ret = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+		    errno_text(errno, etext, sizeof(etext)));
+		return -1;
+	}
+	if ((buf = malloc(PEM_SCAN_MAX)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while (n < PEM_SCAN_MAX && (r = read(fd, buf + n, PEM_SCAN_MAX - (size_t)n)) > 0)
+		n += r;
+	if (r < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+		    errno_text(errno, etext, sizeof(etext)));
+		goto out;
+	}
+	if (memmem(buf, (size_t)n, k->marker, strlen(k->marker)) == NULL) {
+		snprintf(err, errlen, "%s is not a PEM %s file", path, k->what);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int
+curlx_tls_set(struct curlx_tls *t, int check_files, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	char **dst[] = { &t->ca_file, &t->cert_file, &t->key_file };
+	size_t i;
+
+	if (strcmp(key, "tls_verify") == 0)
+		return parse_bool(value, &t->verify, err, errlen);
+	if (strcmp(key, "tls_min_version") == 0) {
+		if (strcmp(value, "1.2") == 0)
+			t->min = CURL_SSLVERSION_TLSv1_2;
+		else if (strcmp(value, "1.3") == 0)
+			t->min = CURL_SSLVERSION_TLSv1_3;
+		else {
+			snprintf(err, errlen, "invalid TLS version '%s' (use 1.2 or 1.3)",
+			    value);
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < sizeof(pem_keys) / sizeof(pem_keys[0]); i++) {
+		if (strcmp(pem_keys[i].key, key) != 0)
+			continue;
+		if (check_files && pem_check(&pem_keys[i], value, err, errlen) != 0)
+			return -1;
+		return set_string(dst[i], value, err, errlen);
+	}
+	return CHECK_UNKNOWN_KEY;
+}
+
+int
+curlx_tls_finish(const struct curlx_tls *t, char *err, size_t errlen)
+{
+	if ((t->cert_file == NULL) != (t->key_file == NULL)) {
+		snprintf(err, errlen, "%s needs %s too (a client certificate and its key)",
+		    t->cert_file ? "cert_file" : "key_file",
+		    t->cert_file ? "key_file" : "cert_file");
+		return -1;
+	}
+	return 0;
+}
+
+void
+curlx_tls_apply(const struct curlx_tls *t, CURL *curl)
+{
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, (long)t->verify);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, t->verify ? 2L : 0L);
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION, t->min);
+	if (t->ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, t->ca_file);
+	if (t->cert_file != NULL) {
+		curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, t->cert_file);
+		curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+		curl_easy_setopt(curl, CURLOPT_SSLKEY, t->key_file);
+	}
+}
+
+int
+curlx_tls_ready(const struct curlx_tls *t, CURL *curl, struct check_result *res)
+{
+	static const struct pem_key bundle = {
+		"CA bundle", "-----BEGIN CERTIFICATE-----", "certificate"
+	};
+	const char *paths[] = { t->ca_file, t->cert_file, t->key_file };
+	char err[PROBE_MSG_MAX - 16];
+	char *path = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (paths[i] == NULL || (i == 0 && !t->verify) ||
+		    pem_check(&pem_keys[i], paths[i], err, sizeof(err)) == 0)
+			continue;
+		return result_set(res, PROBE_UNHEALTHY, "%s: %s", pem_keys[i].key, err);
+	}
+	if (t->verify && t->ca_file == NULL &&
+	    curl_easy_getinfo(curl, CURLINFO_CAINFO, &path) == CURLE_OK &&
+	    path != NULL && pem_check(&bundle, path, err, sizeof(err)) != 0)
+		return result_set(res, PROBE_UNHEALTHY, "CA bundle: %s (set ca_file)",
+		    err);
+	return 0;
+}
+
+void
+curlx_tls_release(struct curlx_tls *t)
+{
+	free(t->ca_file);
+	free(t->cert_file);
+	free(t->key_file);
+}
+
+/* 1 if a header of this name may carry a secret. */
+static int
+secret_header(const char *name, size_t n)
+{
+	static const char *const words[] = {
+		"auth", "cookie", "token", "secret", "key", "password", "session",
+	};
+	char lower[64];
+	size_t i;
+
+	if (n >= sizeof(lower))
+		return 1;
+	for (i = 0; i < n; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[n] = '\0';
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(lower, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* "Name: value", or "Name: [redacted]" when the name says it is a secret. */
+static void
+header_for_people(const char *h, char *buf, size_t len)
+{
+	size_t n = strcspn(h, ":");
+
+	if (h[n] == ':' && secret_header(h, n))
+		snprintf(buf, len, "%.*s: [redacted]", (int)n, h);
+	else if (h[n] == ':')
+		snprintf(buf, len, "%s", h);
+	else
+		snprintf(buf, len, "[redacted]");
+}
+
+int
+curlx_header_add(struct curlx_headers *hs, const char *value, char *err,
+    size_t errlen)
+{
+	struct curl_slist *l;
+	size_t n = strcspn(value, ":");
+	char shown[128];
+
+	if (n == 0 || value[n] != ':' || strcspn(value, " \t") < n) {
+		header_for_people(value, shown, sizeof(shown));
+		snprintf(err, errlen, "invalid header '%s' (use Name: value)", shown);
+		return -1;
+	}
+	if (hs->n == CURLX_HEADERS_MAX) {
+		snprintf(err, errlen, "too many headers (at most %d)", CURLX_HEADERS_MAX);
+		return -1;
+	}
+	if ((l = curl_slist_append(hs->list, value)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	hs->list = l;
+	hs->n++;
+	return 0;
+}
+
+void
+curlx_headers_text(const struct curlx_headers *hs, char *buf, size_t len)
+{
+	const struct curl_slist *l;
+	char one[128];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (l = hs->list; l != NULL && n < len; l = l->next) {
+		header_for_people(l->data, one, sizeof(one));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+		    l == hs->list ? ", headers: " : ", ", one);
+	}
+}
+
+void
+curlx_headers_release(struct curlx_headers *hs)
+{
+	curl_slist_free_all(hs->list);
+	hs->list = NULL;
+	hs->n = 0;
+}
+
+/* 1 if libcurl's TLS library is mbedTLS (the static build), 0 if OpenSSL. */
+static int
+tls_is_mbedtls(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	return v->ssl_version != NULL && strncmp(v->ssl_version, "mbedTLS", 7) == 0;
+}
+
+/*
+ * Why the peer's certificate was refused, in the same words for both TLS
+ * libraries. With OpenSSL, libcurl's verify result is the X509_V_ERR_*
+ * code (0 or 1 when only the name failed: libcurl checks it itself). With
+ * mbedTLS, libcurl 8 keeps no result but puts mbedTLS's words for the
+ * MBEDTLS_X509_BADCERT_* flags into the error buffer (pinned library
+ * version, tested). An untrusted chain comes first, as OpenSSL stops
+ * there; then the dates, then the name.
+ */
+static void
+cert_reason(CURL *curl, const char *errbuf, const char *host, char *buf,
+    size_t len)
+{
+	enum { NAME, EXPIRED, FUTURE, UNTRUSTED, REVOKED, OTHER } why = OTHER;
+	static const char *const text[] = {
+		[NAME] = "certificate is not valid for ",
+		[EXPIRED] = "certificate has expired",
+		[FUTURE] = "certificate is not yet valid",
+		[UNTRUSTED] = "certificate is not signed by a trusted CA",
+		[REVOKED] = "certificate has been revoked",
+		[OTHER] = "certificate verification failed",
+	};
+	long v = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &v);
+	if (tls_is_mbedtls())
+		why = strstr(errbuf, "not correctly signed") ? UNTRUSTED :
+		    strstr(errbuf, "validity has expired") ? EXPIRED :
+		    strstr(errbuf, "starts in the future") ? FUTURE :
+		    strstr(errbuf, "revoked") ? REVOKED :
+		    strstr(errbuf, "Common Name") ? NAME : OTHER;
+	else if (v <= 1 || v == 62)	/* 62: X509_V_ERR_HOSTNAME_MISMATCH */
+		why = NAME;
+	else if (v == 10)
+		why = EXPIRED;
+	else if (v == 9)
+		why = FUTURE;
+	else if (v == 23)
+		why = REVOKED;
+	else if (v == 2 || (v >= 18 && v <= 21) || v == 24 || v == 27)
+		why = UNTRUSTED;
+	snprintf(buf, len, "%s%s", text[why], why == NAME ? host : "");
+}
+
+/* A TLS failure in words of our own; returns -1 if rc is not one. */
+static int
+tls_failure(struct check_result *res, CURL *curl, CURLcode rc, const char *errbuf,
+    const struct curlx_tls *t, const struct curlx_peer *p)
+{
+	char msg[PROBE_MSG_MAX];
+
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		cert_reason(curl, errbuf, p->host, msg, sizeof(msg));
+		return result_set(res, PROBE_UNHEALTHY, "%s", msg);
+	case CURLE_SSL_CACERT_BADFILE:
+		return result_set(res, PROBE_UNHEALTHY, "ca_file %s: no certificate "
+		    "in it could be used", t->ca_file ? t->ca_file : "(default)");
+	case CURLE_SSL_CERTPROBLEM:
+		return result_set(res, PROBE_UNHEALTHY, "cannot use the client "
+		    "certificate %s with the key %s (encrypted, or not its key?)",
+		    t->cert_file ? t->cert_file : "?", t->key_file ? t->key_file : "?");
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+		/* With TLS 1.3 a server refuses a client certificate after the
+		 * handshake: the refusal then comes as an alert, a broken pipe
+		 * or a connection closed under HTTP/2, whichever wins the race.
+		 * One wording for all. */
+		if (!p->secure || p->got_status)
+			return -1;
+		if (rc == CURLE_SSL_CONNECT_ERROR && !strcasestr(errbuf, "alert") &&
+		    !strcasestr(errbuf, "broken pipe") && !strcasestr(errbuf, "reset"))
+			return result_set(res, PROBE_UNHEALTHY, "TLS handshake failed "
+			    "(does the server speak TLS on this port?)");
+		return result_set(res, PROBE_UNHEALTHY, "the server ended the TLS "
+		    "connection before answering (%s)",
+		    t->min == CURL_SSLVERSION_TLSv1_3 ?
+		    "does it speak TLS 1.3? tls_min_version is 1.3" : t->cert_file ?
+		    "does it trust the client certificate?" :
+		    "does it require a client certificate? see cert_file");
+	default:
+		return -1;
+	}
+}
+
+/* Failures libcurl words differently from version to version, in words of
+ * our own; returns -1 if rc is not one of them. */
+static int
+transfer_failure(struct check_result *res, CURL *curl, CURLcode rc,
+    const char *errbuf)
+{
+	curl_off_t want = -1, got = 0;
+
+	if (rc == CURLE_OUT_OF_MEMORY || (int)rc == 100)	/* CURLE_TOO_LARGE */
+		return result_set(res, PROBE_UNHEALTHY,
+		    "response header line too large (or out of memory)");
+	if (rc == CURLE_PARTIAL_FILE) {
+		curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &want);
+		curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &got);
+		if (want > got)
+			return result_set(res, PROBE_UNHEALTHY, "connection closed with "
+			    "%lld bytes of the body missing", (long long)(want - got));
+		return result_set(res, PROBE_UNHEALTHY,
+		    "connection closed before the whole body came");
+	}
+	if (strncmp(errbuf, "Unsupported HTTP", 16) == 0)
+		return result_set(res, PROBE_UNHEALTHY,
+		    "unsupported HTTP version in response");
+	return -1;
+}
+
+/* What a timed-out transfer was doing: "connecting", ... */
+static const char *
+timeout_stage(CURL *curl, const struct curlx_peer *p)
+{
+	curl_off_t dns = 0, conn = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &conn);
+	/* Not libcurl's first-byte time: its meaning changed in libcurl 8,
+	 * and both builds must say the same. A status line makes a start. */
+	return dns == 0 ? "resolving host" : conn == 0 ? "connecting" :
+	    !p->got_status ? "waiting for the response" : "reading the response";
+}
+
+int
+curlx_failure(struct check_result *res, CURL *curl, CURLcode rc,
+    const char *errbuf, const struct curlx_tls *t, const struct curlx_peer *p)
+{
+	char etext[ERRNO_TEXT_MAX], msg[CURL_ERROR_SIZE];
+	long oserr = 0;
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return result_set(res, PROBE_UNHEALTHY, "timed out after %ldms %s",
+		    p->timeout_ms, timeout_stage(curl, p));
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return result_set(res, PROBE_UNHEALTHY, "cannot resolve host '%s'",
+		    p->host);
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr != 0)
+			return result_set(res, PROBE_UNHEALTHY, "connect to %s%s: %s",
+			    p->unix_socket ? "unix socket " : "",
+			    p->unix_socket ? p->unix_socket : p->hostport,
+			    errno_text((int)oserr, etext, sizeof(etext)));
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return result_set(res, PROBE_UNHEALTHY, "more than %d redirects",
+		    p->redirects_max);
+	default:
+		if (tls_failure(res, curl, rc, errbuf, t, p) >= 0 ||
+		    transfer_failure(res, curl, rc, errbuf) >= 0)
+			return PROBE_UNHEALTHY;
+		break;
+	}
+	snprintf(msg, sizeof(msg), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	if (isupper((unsigned char)msg[0]) && !isupper((unsigned char)msg[1]))
+		msg[0] = (char)tolower((unsigned char)msg[0]);
+	return result_set(res, PROBE_UNHEALTHY, "%s", msg);
+}

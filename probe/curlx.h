@@ -1,0 +1,76 @@
+/* curlx.h: what the checks made with libcurl (http, grpc) share: TLS
+ * settings and files, header lists, and failures worded the same by both
+ * builds (OpenSSL and mbedTLS, libcurl 7.88 and 8.14). */
+#ifndef CURLX_H
+#define CURLX_H
+
+#include <stddef.h>
+
+#include <curl/curl.h>
+
+#include "probe.h"
+
+#define CURLX_HEADERS_MAX 32
+
+struct curlx_tls {
+	int verify;		/* tls_verify */
+	long min;		/* CURL_SSLVERSION_TLSv1_2 or _3 */
+	char *ca_file;
+	char *cert_file;
+	char *key_file;
+};
+
+void curlx_tls_defaults(struct curlx_tls *);
+
+/*
+ * A TLS key: tls_verify, tls_min_version, ca_file, cert_file, key_file.
+ * With check_files, a file must be readable PEM now. Returns 0, -1 with
+ * err filled, or CHECK_UNKNOWN_KEY.
+ */
+int curlx_tls_set(struct curlx_tls *, int check_files, const char *key,
+    const char *value, char *err, size_t errlen);
+
+/* cert_file and key_file come together; returns 0 or -1 with err filled. */
+int curlx_tls_finish(const struct curlx_tls *, char *err, size_t errlen);
+
+void curlx_tls_apply(const struct curlx_tls *, CURL *);
+
+/*
+ * The TLS files (and, without ca_file, libcurl's CA bundle) before
+ * libcurl reads them, so that both builds word a missing or wrong file
+ * the same. Returns 0, or PROBE_UNHEALTHY with res filled.
+ */
+int curlx_tls_ready(const struct curlx_tls *, CURL *, struct check_result *res);
+
+void curlx_tls_release(struct curlx_tls *);
+
+struct curlx_headers {
+	struct curl_slist *list;
+	int n;
+};
+
+/* Add "Name: value"; returns 0 or -1 with err filled (secrets redacted). */
+int curlx_header_add(struct curlx_headers *, const char *value, char *err,
+    size_t errlen);
+
+/* ", headers: A: b, Authorization: [redacted]" or "" into buf. */
+void curlx_headers_text(const struct curlx_headers *, char *buf, size_t len);
+
+void curlx_headers_release(struct curlx_headers *);
+
+/* Where a failed transfer went, for its reason. */
+struct curlx_peer {
+	const char *host;	/* without port: "127.0.0.1", "[::1]" */
+	const char *hostport;	/* "127.0.0.1:8080" */
+	const char *unix_socket;	/* or NULL */
+	int secure;		/* TLS was used */
+	int got_status;		/* a status line came */
+	long timeout_ms;
+	int redirects_max;
+};
+
+/* Fill res with the reason rc failed; returns PROBE_UNHEALTHY. */
+int curlx_failure(struct check_result *res, CURL *, CURLcode rc,
+    const char *errbuf, const struct curlx_tls *, const struct curlx_peer *);
+
+#endif
