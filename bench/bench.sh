@@ -5,6 +5,7 @@
 #   the floor (bench/floor.c, static musl: the same work, nothing else),
 #   probe static and dynamic (one http check; http + mount + writable;
 #   one https check, TLS 1.3 with an ECDSA certificate and its CA),
+#   one grpc check against the gRPC project's Node health server (h2c),
 #   curl -fsS (http and https), wget --spider, a Python urllib one-liner.
 # Writes docs/performance.md (table) and docs/performance.png (chart);
 # raw results in build/bench/. RUNS (default 300) runs each after warm-up.
@@ -14,7 +15,8 @@ ROOT=$(cd "$HERE/.." && pwd)
 RUNS=${RUNS:-300}
 OUT=$ROOT/build/bench
 mkdir -p "$OUT"
-"$ROOT/scripts/deps.sh" build bench static
+"$ROOT/scripts/deps.sh" build bench static node
+make -C "$ROOT" -s tests/grpc/node_modules/.package-lock.json
 make -C "$ROOT" -s bin/probe
 "$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
 musl-gcc -static -O2 -s -o "$OUT/floor" "$HERE/floor.c"
@@ -48,13 +50,21 @@ http {
 }
 EOT
 nginx -c "$T/nginx.conf" -p "$T"
-trap 'nginx -c "$T/nginx.conf" -p "$T" -s stop 2>/dev/null; rm -rf "$T" "$DATA"' EXIT
+mkdir "$T/grpc"
+node "$ROOT/tests/grpc/server.mjs" "$T/certs" "$T/grpc" 2>"$T/grpc.log" &
+grpcd=$!
+trap 'nginx -c "$T/nginx.conf" -p "$T" -s stop 2>/dev/null; kill $grpcd; rm -rf "$T" "$DATA"' EXIT
+for i in $(seq 100); do [ -e "$T/grpc/ready" ] && break; sleep 0.05; done
 URL=http://127.0.0.1:$PORT/health
 cat >"$T/http.ini" <<EOT
 [http "app"]
 url = $URL
 EOT
 TURL=https://127.0.0.1:$TPORT/health
+cat >"$T/grpc.ini" <<EOT
+[grpc "app"]
+address = 127.0.0.1:$(cat "$T/grpc/plain")
+EOT
 cat >"$T/https.ini" <<EOT
 [http "app"]
 url = $TURL
@@ -81,6 +91,8 @@ probe dynamic, http+mount+writable|$ROOT/bin/probe -q -c $T/full.ini
 probe static, https|$ROOT/bin/probe-static -q -c $T/https.ini
 probe dynamic, https|$ROOT/bin/probe -q -c $T/https.ini
 curl -fsS https|curl -fsS -o /dev/null --cacert $T/certs/ca.crt $TURL
+probe static, grpc|$ROOT/bin/probe-static -q -c $T/grpc.ini
+probe dynamic, grpc|$ROOT/bin/probe -q -c $T/grpc.ini
 curl -fsS|curl -fsS -o /dev/null $URL
 wget --spider|wget -q --spider $URL
 python3 urllib|python3 -c "import urllib.request; urllib.request.urlopen('$URL')"
