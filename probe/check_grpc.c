@@ -363,13 +363,7 @@ static void
 setup(CURL *curl, const struct grpc_check *g, struct reply *r, char *errbuf,
     long timeout_ms)
 {
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_PROXY, "");
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
+	curlx_setup(curl, errbuf, timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, g->tls ?
 	    (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);

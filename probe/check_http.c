@@ -269,13 +269,7 @@ static void
 setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
     long left_ms)
 {
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_PROXY, "");	/* never $http_proxy: talk to the app */
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
+	curlx_setup(curl, errbuf, left_ms);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

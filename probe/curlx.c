@@ -15,6 +15,18 @@
 #define PEM_SCAN_MAX (64 * 1024)	/* where a PEM file's first block must start */
 
 void
+curlx_setup(CURL *curl, char *errbuf, long timeout_ms)
+{
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");	/* never $http_proxy: talk to the app */
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "probe/" PROBE_VERSION);
+}
+
+void
 curlx_tls_defaults(struct curlx_tls *t)
 {
 	t->verify = 1;

@@ -12,6 +12,10 @@
 
 #define CURLX_HEADERS_MAX 32
 
+/* What every transfer of ours sets: no signals, errbuf (CURL_ERROR_SIZE),
+ * one deadline for all of it, HTTP(S) only, no proxy, our user agent. */
+void curlx_setup(CURL *, char *errbuf, long timeout_ms);
+
 struct curlx_tls {
 	int verify;		/* tls_verify */
 	long min;		/* CURL_SSLVERSION_TLSv1_2 or _3 */
