@@ -1,17 +1,32 @@
-# The probe as an image: one static executable at /probe and nothing else.
+# The probe as an image: one static executable at /probe and nothing else,
+# for linux/amd64 and linux/arm64 from one file.
 #   podman build -t probe .    (or docker build -t probe .)
-# The build stage runs the unit tests and the same static build as
-# `make static` (scripts/build-static.sh).
-FROM debian:bookworm-slim AS build
+#   podman build --platform linux/amd64,linux/arm64 --manifest probe:0.1.0 \
+#       --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) \
+#       --timestamp $(git log -1 --format=%ct) .
+# The build stage runs on the build machine's platform and cross-compiles
+# for the target (TARGETARCH) with the same script as `make static`
+# (scripts/build-static.sh); its unit tests run natively. With the commit's
+# time as SOURCE_DATE_EPOCH and --timestamp, two builds of a commit give
+# the same image digest.
+FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
+ARG TARGETARCH
+ARG SOURCE_DATE_EPOCH=0
 WORKDIR /src
 COPY scripts/deps.sh scripts/
-RUN scripts/deps.sh build unit static
+RUN scripts/deps.sh build unit static && \
+    if [ "$TARGETARCH" = arm64 ]; then scripts/deps.sh aarch64; fi
 COPY . .
-RUN make -s unit && scripts/build-static.sh /out/probe
+RUN make -s unit && \
+    case "$TARGETARCH" in \
+    arm64) arch=aarch64 ;; amd64|"") arch=x86_64 ;; \
+    *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; \
+    esac && \
+    ARCH=$arch SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe
 
 FROM scratch
 LABEL org.opencontainers.image.title="probe" \
-      org.opencontainers.image.description="Health checks for Kubernetes exec probes, sidecars and HEALTHCHECK: HTTP, TCP, mount, writable" \
+      org.opencontainers.image.description="Health checks for Kubernetes exec probes, sidecars and HEALTHCHECK: HTTP, TCP, gRPC, mount, writable" \
       org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.base.name="scratch"

@@ -5,6 +5,8 @@
 #   make check      the tests under ASan/UBSan, and valgrind on the main paths
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
+#   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
+#   make repro-test two builds in two directories give the same bytes
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make bench      whole-process cost against curl, wget, python and a floor
@@ -56,7 +58,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test image-test k8s-test e2e-test bench bench-serve fuzz
+	static static-test repro-test image-test k8s-test e2e-test bench bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -136,11 +138,27 @@ check: test-deps
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
 
+# ARCH=aarch64 cross-compiles; its tests run the arm64 binary through
+# qemu-user, registered with binfmt_misc (scripts/binfmt.sh, as root).
+NATIVE_ARCH := $(shell uname -m)
+ARCH ?= $(NATIVE_ARCH)
+ifeq ($(ARCH),$(NATIVE_ARCH))
+STATIC_BIN = bin/probe-static
+STATIC_RUN =
+else
+STATIC_BIN = bin/probe-static-$(ARCH)
+STATIC_RUN = scripts/binfmt.sh && PROBE_TEST_EMULATED=1
+endif
+
 static:
-	scripts/build-static.sh bin/probe-static
+	ARCH=$(ARCH) scripts/build-static.sh $(STATIC_BIN)
 
 static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
-	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh bin/probe-static
+	$(STATIC_RUN) HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(STATIC_BIN)
+
+# Two builds of this commit in two directories must give the same bytes.
+repro-test:
+	tests/repro.sh $(ARCH)
 
 image-test:
 	tests/image/run.sh

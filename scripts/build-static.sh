@@ -1,10 +1,14 @@
 #!/bin/sh
-# build-static.sh [OUT]: build probe as one fully static x86-64 executable
-# (musl, libcurl with HTTP/HTTPS over mbedTLS and HTTP/2 over nghttp2 for
-# gRPC checks, libmicrohttpd without
-# HTTPS for probe serve, inih), by default
-# bin/probe-static. The one way to build it: `make static` and the
-# Dockerfile both call this script.
+# build-static.sh [OUT]: build probe as one fully static executable (musl,
+# libcurl with HTTP/HTTPS over mbedTLS and HTTP/2 over nghttp2 for gRPC
+# checks, libmicrohttpd without HTTPS for probe serve, inih) for ARCH
+# (x86_64 or aarch64; default: this machine's), by default
+# bin/probe-static, or bin/probe-static-ARCH when cross-compiling. The one
+# way to build it: `make static [ARCH=aarch64]` and the Dockerfile call it.
+#
+# Reproducible: the same commit gives the same bytes in any directory (no
+# build paths, no build id, dates from SOURCE_DATE_EPOCH, else the last
+# commit); `make repro-test` checks it.
 #
 # Library sources are Debian's source packages (apt-get source, verified
 # by apt against the signed archive index and by dpkg-source against the
@@ -20,10 +24,28 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${1:-$ROOT/bin/probe-static}
-W=$ROOT/build/static
+NATIVE=$(uname -m)
+ARCH=${ARCH:-$NATIVE}
+case $ARCH in
+x86_64) TRIPLE=x86_64-linux-gnu ;;
+aarch64) TRIPLE=aarch64-linux-gnu ;;
+*) echo "build-static: unknown ARCH '$ARCH' (use x86_64 or aarch64)" >&2; exit 2 ;;
+esac
+if [ "$ARCH" = "$NATIVE" ]; then
+	OUT=${1:-$ROOT/bin/probe-static}
+else
+	OUT=${1:-$ROOT/bin/probe-static-$ARCH}
+fi
+DL=${STATIC_DL:-$ROOT/build/static/src}	# the fetched sources, for every ARCH
+W=$ROOT/build/static/$ARCH
 PREFIX=$W/prefix
 JOBS=$(nproc 2>/dev/null || echo 2)
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+	SOURCE_DATE_EPOCH=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)
+fi
+export SOURCE_DATE_EPOCH
+# No build paths in the objects: what is under ROOT is named from ROOT.
+REPRO="-ffile-prefix-map=$ROOT=."
 
 CURL_VERSION=8.14.1-2+deb13u5
 CURL_ORIG=curl_8.14.1.orig.tar.gz
@@ -37,8 +59,11 @@ NGHTTP2_SHA256=6b71561a9950b4a90fa36aa3160763f1437f3730d7a12434e416aa3f4ab145e0
 MHD_VERSION=0.9.75-6
 MHD_ORIG=libmicrohttpd_0.9.75.orig.tar.xz
 MHD_SHA256=796e7e217a4802679fcac667a4e98501c53185dcf50ca0583870e84192620131
-# mbedTLS features a TLS client never uses, left out for size (about 140 KB):
-# the server side, DTLS, debug strings, certificate writing, rare ciphers.
+# mbedTLS features a TLS client of ours never uses, left out for size
+# (about 200 KB): the server side, DTLS, debug strings, certificate writing,
+# CRLs, PKCS#5/7/12 (encrypted keys are not supported), PSK key exchanges,
+# rare ciphers, modes, hashes and curves (P-256, P-384, P-521, X25519 and
+# X448 stay, with RSA).
 MBEDTLS_UNSET="MBEDTLS_SSL_SRV_C MBEDTLS_DEBUG_C MBEDTLS_SSL_PROTO_DTLS
 MBEDTLS_SSL_DTLS_ANTI_REPLAY MBEDTLS_SSL_DTLS_HELLO_VERIFY
 MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE MBEDTLS_SSL_DTLS_CONNECTION_ID
@@ -47,7 +72,16 @@ MBEDTLS_SELF_TEST MBEDTLS_VERSION_FEATURES MBEDTLS_X509_CSR_PARSE_C
 MBEDTLS_X509_CSR_WRITE_C MBEDTLS_X509_CRT_WRITE_C MBEDTLS_X509_CREATE_C
 MBEDTLS_PEM_WRITE_C MBEDTLS_CAMELLIA_C MBEDTLS_ARIA_C MBEDTLS_DES_C
 MBEDTLS_NIST_KW_C MBEDTLS_LMS_C MBEDTLS_PSA_CRYPTO_STORAGE_C
-MBEDTLS_PSA_ITS_FILE_C MBEDTLS_ECJPAKE_C MBEDTLS_SSL_CONTEXT_SERIALIZATION"
+MBEDTLS_PSA_ITS_FILE_C MBEDTLS_ECJPAKE_C MBEDTLS_SSL_CONTEXT_SERIALIZATION
+MBEDTLS_X509_CRL_PARSE_C MBEDTLS_PKCS7_C MBEDTLS_SHA3_C MBEDTLS_RIPEMD160_C
+MBEDTLS_CIPHER_MODE_CFB MBEDTLS_CIPHER_MODE_OFB MBEDTLS_CIPHER_MODE_XTS
+MBEDTLS_GENPRIME MBEDTLS_ECP_DP_SECP192R1_ENABLED MBEDTLS_ECP_DP_SECP224R1_ENABLED
+MBEDTLS_ECP_DP_SECP192K1_ENABLED MBEDTLS_ECP_DP_SECP224K1_ENABLED
+MBEDTLS_ECP_DP_SECP256K1_ENABLED MBEDTLS_ECP_DP_BP256R1_ENABLED
+MBEDTLS_ECP_DP_BP384R1_ENABLED MBEDTLS_ECP_DP_BP512R1_ENABLED
+MBEDTLS_KEY_EXCHANGE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
+MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
+MBEDTLS_PKCS12_C MBEDTLS_PKCS5_C MBEDTLS_PK_RSA_ALT_SUPPORT MBEDTLS_CMAC_C"
 # For size (-Os): -O2 made the binary 65 KB larger and an HTTPS check only
 # about 4% faster (make bench, 2026-12-01).
 MBEDTLS_BUILD=MinSizeRel
@@ -57,12 +91,27 @@ CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 say() { echo "build-static: $*" >&2; }
 
 "$ROOT/scripts/deps.sh" build static
+CC=musl-gcc
+CROSS=""
+if [ "$ARCH" != "$NATIVE" ]; then
+	"$ROOT/scripts/deps.sh" "$ARCH"
+	# musl-gcc for the target: the cross compiler with musl's specs.
+	mkdir -p "$W/bin"
+	CC=$W/bin/$ARCH-linux-musl-gcc
+	printf '#!/bin/sh\nexec %s-gcc "$@" -specs /usr/lib/%s-linux-musl/musl-gcc.specs\n' \
+		"$TRIPLE" "$ARCH" >"$CC"
+	chmod +x "$CC"
+	CROSS="-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=$ARCH
+		-DCMAKE_AR=/usr/bin/$TRIPLE-ar -DCMAKE_RANLIB=/usr/bin/$TRIPLE-ranlib
+		-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$ARCH-static"
+fi
+LIB_CFLAGS="-ffunction-sections -fdata-sections $REPRO"
 
 # 1. Source packages, through a private deb-src list (the system's is left
 # alone) naming bookworm and trixie from the system's own Debian mirror.
 fetch() {
-	apt=$W/apt
-	mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$W/src"
+	apt=$ROOT/build/static/apt
+	mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$DL"
 	uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources \
 		2>/dev/null | head -n 1)
 	[ -n "$uri" ] || uri=$(sed -n 's/^deb \(http[^ ]*\/debian\) .*/\1/p' /etc/apt/sources.list \
@@ -79,24 +128,25 @@ EOT
 	# shellcheck disable=SC2086
 	apt-get $APT -qq update
 	# shellcheck disable=SC2086
-	(cd "$W/src" && apt-get $APT -qq source --download-only "$@")
+	(cd "$DL" && apt-get $APT -qq source --download-only "$@")
 }
 
 verify() {
-	echo "$2  $W/src/$1" | sha256sum -c --quiet - ||
+	echo "$2  $DL/$1" | sha256sum -c --quiet - ||
 		{ say "$1: checksum mismatch, expected $2"; exit 1; }
 }
 
 # unpack PKG VERSION: the source tree with Debian's patches, into $W/src/PKG
 unpack() {
 	rm -rf "$W/src/$1"
-	dsc=$W/src/${1}_$(echo "$2" | sed 's/^[0-9]*://').dsc
-	(cd "$W/src" && dpkg-source --no-copy -x "$dsc" "$1" >"$W/$1-unpack.log" 2>&1) ||
+	mkdir -p "$W/src"
+	dsc=$DL/${1}_$(echo "$2" | sed 's/^[0-9]*://').dsc
+	dpkg-source --no-copy -x "$dsc" "$W/src/$1" >"$W/$1-unpack.log" 2>&1 ||
 		{ cat "$W/$1-unpack.log" >&2; exit 1; }
 }
 
-if [ ! -f "$W/src/$CURL_ORIG" ] || [ ! -f "$W/src/$MBEDTLS_ORIG" ] ||
-	[ ! -f "$W/src/$MHD_ORIG" ] || [ ! -f "$W/src/$NGHTTP2_ORIG" ]; then
+if [ ! -f "$DL/$CURL_ORIG" ] || [ ! -f "$DL/$MBEDTLS_ORIG" ] ||
+	[ ! -f "$DL/$MHD_ORIG" ] || [ ! -f "$DL/$NGHTTP2_ORIG" ]; then
 	fetch "curl=$CURL_VERSION" "mbedtls=$MBEDTLS_VERSION" "libmicrohttpd=$MHD_VERSION" \
 		"nghttp2=$NGHTTP2_VERSION"
 fi
@@ -106,8 +156,8 @@ verify "$MHD_ORIG" "$MHD_SHA256"
 verify "$NGHTTP2_ORIG" "$NGHTTP2_SHA256"
 
 # Libraries built from other versions are built again.
-stamp=$(echo "$CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION $MBEDTLS_BUILD $MBEDTLS_UNSET" |
-	tr '\n' ' ')
+stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION" \
+	"$MBEDTLS_BUILD $MBEDTLS_UNSET $REPRO" | tr '\n' ' ')
 if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl" "$W/nghttp2"
 	mkdir -p "$PREFIX"
@@ -122,9 +172,9 @@ if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
 		python3 "$W/src/mbedtls/scripts/config.py" \
 			-f "$W/src/mbedtls/include/mbedtls/mbedtls_config.h" unset "$opt"
 	done
-	cmake -S "$W/src/mbedtls" -B "$W/mbedtls" -DCMAKE_C_COMPILER=musl-gcc \
+	cmake -S "$W/src/mbedtls" -B "$W/mbedtls" -DCMAKE_C_COMPILER="$CC" $CROSS \
 		-DCMAKE_BUILD_TYPE=$MBEDTLS_BUILD -DCMAKE_INSTALL_PREFIX="$PREFIX" \
-		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
+		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
 		-DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DGEN_FILES=OFF \
 		-DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
 		-DMBEDTLS_FATAL_WARNINGS=OFF >"$W/mbedtls.log" 2>&1 ||
@@ -138,10 +188,10 @@ fi
 if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
 	say "building nghttp2 (library only)"
 	unpack nghttp2 "$NGHTTP2_VERSION"
-	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER=musl-gcc \
+	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER="$CC" $CROSS \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_INSTALL_LIBDIR=lib \
-		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
+		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
 		-DENABLE_LIB_ONLY=ON -DENABLE_STATIC_LIB=ON -DENABLE_SHARED_LIB=OFF \
 		-DENABLE_DOC=OFF -DWITH_LIBXML2=OFF -DWITH_JEMALLOC=OFF \
 		>"$W/nghttp2.log" 2>&1 || { tail -n 40 "$W/nghttp2.log" >&2; exit 1; }
@@ -155,9 +205,9 @@ fi
 if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	say "building libcurl (HTTP/HTTPS only)"
 	unpack curl "$CURL_VERSION"
-	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER=musl-gcc \
+	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER="$CC" $CROSS \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
-		-DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
+		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
 		-DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF \
 		-DENABLE_CURL_MANUAL=OFF -DBUILD_LIBCURL_DOCS=OFF -DBUILD_MISC_DOCS=OFF \
 		-DHTTP_ONLY=ON -DCURL_USE_MBEDTLS=ON -DCURL_USE_OPENSSL=OFF \
@@ -192,7 +242,8 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 	say "building libmicrohttpd (HTTP only)"
 	unpack libmicrohttpd "$MHD_VERSION"
 	(cd "$W/src/libmicrohttpd" &&
-		./configure CC=musl-gcc CFLAGS="-Os -ffunction-sections -fdata-sections" \
+		./configure CC="$CC" CFLAGS="-Os $LIB_CFLAGS" \
+			--host="$TRIPLE" --build="$NATIVE-linux-gnu" \
 			--prefix="$PREFIX" --disable-shared --enable-static \
 			--disable-https --without-gnutls --disable-curl --disable-doc \
 			--disable-examples --disable-tools --disable-dauth --disable-bauth \
@@ -209,11 +260,11 @@ cp /usr/include/ini.h "$PREFIX/include/"
 
 # 7. probe itself, through the same Makefile rules as the dynamic build.
 say "building probe"
-make -C "$ROOT" -s BUILD="$W/obj" CC=musl-gcc \
-	CFLAGS="-Os -ffunction-sections -fdata-sections" \
+make -C "$ROOT" -s BUILD="$W/obj" CC="$CC" \
+	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
-	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/x86_64-linux-gnu/libinih.a -lpthread" \
-	LDFLAGS="-static -s -Wl,--gc-sections" \
+	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
+	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none" \
 	"$W/obj/bin/probe"
 mkdir -p "$(dirname "$OUT")"
 cp "$W/obj/bin/probe" "$OUT"

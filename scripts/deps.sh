@@ -5,6 +5,7 @@
 set -eu
 
 pkgs=""
+cross=""
 for group in "$@"; do
 	case "$group" in
 	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev" ;;
@@ -17,27 +18,33 @@ for group in "$@"; do
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
+	# Cross builds for arm64: a second dpkg architecture for musl and inih.
+	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
+		cross=arm64 ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done
 
 missing=""
 for p in $pkgs; do
-	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case "$status" in
-	*" installed") ;;
-	*) missing="$missing $p" ;;
-	esac
+	# One line per installed architecture (NAME:arm64 for cross builds).
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' ||
+		missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "probe: missing packages:$missing" >&2
+	[ -n "$cross" ] && echo "probe: first: sudo dpkg --add-architecture $cross && sudo apt-get update" >&2
 	echo "probe: install them with: sudo apt-get install -y$missing" >&2
 	exit 1
 fi
 echo "probe: installing$missing with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "$cross" ] && ! dpkg --print-foreign-architectures | grep -qx "$cross"; then
+	dpkg --add-architecture "$cross"
+	apt-get update -qq
+fi
 # A fresh machine has no package lists yet; refresh them once if needed.
 if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
 	apt-get update -qq

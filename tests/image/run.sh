@@ -8,15 +8,27 @@ ROOT=$(cd "$HERE/../.." && pwd)
 IMAGE=localhost/probe:test
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/containers.conf}
 
-"$ROOT/scripts/deps.sh" image test || exit 1
+"$ROOT/scripts/deps.sh" image test aarch64 || exit 1
+"$ROOT/scripts/binfmt.sh" || exit 1
 "$HERE/base-image.sh" || exit 1
-echo "# building $IMAGE"
+MULTI=localhost/probe:multi
+SDE=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)
+REPRO=(--build-arg "SOURCE_DATE_EPOCH=$SDE" --timestamp "$SDE")
+# build LOG ARGS...: podman build, or the log's tail and exit.
+build() {
+	local log=$1
+	shift
+	if ! podman build --network host "${REPRO[@]}" "$@" "$ROOT" >"$log" 2>&1; then
+		tail -n 40 "$log"
+		echo "image-test: podman build $* failed"
+		exit 1
+	fi
+}
+echo "# building $MULTI for linux/amd64 and linux/arm64"
 start=$(date +%s)
-if ! podman build --network host -q -t "$IMAGE" "$ROOT" >/tmp/probe-image-build.log 2>&1; then
-	tail -n 40 /tmp/probe-image-build.log
-	echo "image-test: podman build failed"
-	exit 1
-fi
+podman manifest rm "$MULTI" >/dev/null 2>&1
+build /tmp/probe-image-build.log --platform linux/amd64,linux/arm64 --manifest "$MULTI"
+build /tmp/probe-image-build.log -q --platform linux/amd64 -t "$IMAGE"
 echo "# built in $(($(date +%s) - start))s"
 
 T=$(mktemp -d /tmp/probe-image.XXXXXX)
@@ -44,6 +56,47 @@ ini down <<EOT
 [http "app"]
 url = http://127.0.0.1:$P/status/500
 EOT
+
+# The manifest list: both platforms, each image of its architecture.
+podman manifest inspect "$MULTI" >"$T/manifest.json"
+platforms=$(python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(" ".join(sorted("%s/%s" % (x["platform"]["os"], x["platform"]["architecture"])
+                      for x in m["manifests"])))
+' "$T/manifest.json")
+[ "$platforms" = "linux/amd64 linux/arm64" ] && pass "manifest list: $platforms" ||
+	fail "manifest list" "'$platforms'"
+for arch in amd64 arm64; do
+	digest=$(python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+print([x["digest"] for x in m["manifests"] if x["platform"]["architecture"] == sys.argv[2]][0])
+' "$T/manifest.json" "$arch")
+	got=$(podman image inspect --format '{{.Architecture}}' "$digest" 2>/dev/null)
+	[ "$got" = "$arch" ] && pass "the $arch image's config says $got" ||
+		fail "the $arch image's config" "architecture '$got'"
+	podman run --rm --platform "linux/$arch" --network host "$MULTI" \
+		"http://127.0.0.1:$P/ok" >"$T/$arch.out" 2>&1
+	RC=$? OUT=$(cat "$T/$arch.out") FIRST=$(head -n 1 "$T/$arch.out") MS=0 ERR=
+	expect "the $arch image runs: probe URL against a loopback server" 0 "healthy: 1 of 1 checks passed (all, *ms)"
+	podman run --rm --platform "linux/$arch" --entrypoint /probe "$MULTI" --version >/dev/null 2>&1
+	file_arch=$(podman run --rm --platform "linux/$arch" -v "$T:/out" --user 0 \
+		--entrypoint /probe "$MULTI" install /out >/dev/null 2>&1 && file -b "$T/probe" | cut -d, -f2)
+	case "$arch:$file_arch" in
+	amd64:*x86-64*|arm64:*aarch64*) pass "the $arch image holds a$file_arch binary" ;;
+	*) fail "the $arch image's binary" "'$file_arch'" ;;
+	esac
+	rm -f "$T/probe"
+done
+
+# Reproducible: the same commit built again without cache, same digest.
+build /tmp/probe-image-rebuild.log -q --no-cache --platform linux/amd64 -t localhost/probe:rebuild
+a=$(podman image inspect --format '{{.Id}}' "$IMAGE")
+b=$(podman image inspect --format '{{.Id}}' localhost/probe:rebuild)
+[ "$a" = "$b" ] && pass "a rebuild without cache has the same image id ($a)" ||
+	fail "a rebuild without cache has the same image id" "$a against $b"
+podman rmi -f localhost/probe:rebuild >/dev/null 2>&1
 
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 [ "$size" -le 1572864 ] && pass "image size $size bytes (at most 1.5 MB)" ||

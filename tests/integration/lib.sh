@@ -7,6 +7,15 @@ passed=0
 failed=0
 skipped=0
 
+# Under qemu-user (the arm64 build on an x86-64 machine), every process
+# start and every instruction costs more: time limits get SLACK_MS more
+# (PROBE_TEST_SLACK_MS; 1500 ms there by default, none natively).
+if [ -n "${PROBE_TEST_EMULATED:-}" ]; then
+	SLACK_MS=${PROBE_TEST_SLACK_MS:-1500}
+else
+	SLACK_MS=${PROBE_TEST_SLACK_MS:-0}
+fi
+
 # run_probe ARGS...: run $PROBE; sets RC, OUT, ERR, FIRST (first line of
 # stdout, else of stderr) and MS (wall time in milliseconds).
 run_probe() {
@@ -53,6 +62,7 @@ literal() {
 expect() {
 	local name=$1 rc=$2 first max=${4:-}
 	first=$(literal "$3")
+	[ -n "$max" ] && max=$((max + SLACK_MS))
 	if [ "$RC" != "$rc" ]; then
 		fail "$name" "exit code $RC, expected $rc"
 	elif [[ "$FIRST" != $first ]]; then
@@ -97,6 +107,30 @@ wait_until() {
 		sleep 0.02
 	done
 	"$@"
+}
+
+# expect_rss NAME ARGS...: the peak memory of the whole process tree of
+# "$PROBE ARGS" stays bounded: 2 MiB for the static build, 16 MiB for the
+# dynamic one (Debian's libcurl and OpenSSL). Under qemu-user the emulator
+# and its translated code take memory of their own: there the bound is
+# over what "$PROBE --version" takes, plus 16 MiB of translated code.
+expect_rss() {
+	local name=$1 max rss
+	shift
+	case $(file -b "$PROBE") in
+	*"statically linked"*) max=2048 ;;
+	*) max=16384 ;;
+	esac
+	if [ -n "${PROBE_TEST_EMULATED:-}" ]; then
+		[ -n "${RSS_BASE:-}" ] || RSS_BASE=$("$RSS" "$PROBE" --version)
+		max=$((max + RSS_BASE + 16384))
+	fi
+	rss=$("$RSS" "$PROBE" "$@")
+	if [ "$rss" -le "$max" ]; then
+		pass "$name: peak memory ${rss} KiB"
+	else
+		fail "$name: peak memory" "${rss} KiB, over $max KiB"
+	fi
 }
 
 # ini NAME: write stdin to $T/NAME.ini

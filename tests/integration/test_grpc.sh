@@ -84,17 +84,13 @@ expect_line "grpc: -v shows the call, the secret redacted" \
 	"      Check(\"\") at http://127.0.0.1:$(gport auth)/grpc.health.v1.Health/Check over h2c, headers: authorization: [redacted]"
 
 # Hostile peers: the right verdict within the deadline, in bounded memory.
-case $(file -b "$PROBE") in
-*"statically linked"*) GRPC_RSS_MAX=2048 ;;
-*) GRPC_RSS_MAX=16384 ;;
-esac
 hostile_grpc() {
 	grpc_case "$1" 1 "unhealthy: grpc \"g\": $3" 700 "address = 127.0.0.1:$(gport "$2")"
-	rss=$("$RSS" "$PROBE" -c "$T/grpc.ini")
-	[ "$rss" -le "$GRPC_RSS_MAX" ] && pass "grpc: $1: peak memory ${rss} KiB" ||
-		fail "grpc: $1: peak memory" "${rss} KiB, over $GRPC_RSS_MAX KiB"
+	expect_rss "grpc: $1" -c "$T/grpc.ini"
 }
-hostile_grpc "a server that never answers" silent "timed out after 500ms waiting for the response"
+# (Under qemu-user libcurl may not reach its own timeout before the probe
+# kills the check at the deadline: "timed out after 500ms" either way.)
+hostile_grpc "a server that never answers" silent "timed out after 500ms*"
 hostile_grpc "a stream reset before the answer" reset "the server reset the HTTP/2 stream before answering"
 hostile_grpc "no trailers" notrailers "no grpc-status in the response (no trailers)"
 hostile_grpc "a 10 MB response" huge "response larger than 4096 bytes (not a health response)"
