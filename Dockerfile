@@ -2,8 +2,10 @@
 # for linux/amd64 and linux/arm64 from one file.
 #   podman build -t probe .    (or docker build -t probe .)
 #   podman build --platform linux/amd64,linux/arm64 --manifest probe:0.1.0 \
+#       --build-arg BUILDPLATFORM=linux/amd64 \
 #       --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) \
 #       --timestamp $(git log -1 --format=%ct) .
+# (Podman 4.3 does not set BUILDPLATFORM; docker buildx does.)
 # The build stage runs on the build machine's platform and cross-compiles
 # for the target (TARGETARCH) with the same script as `make static`
 # (scripts/build-static.sh); its unit tests run natively. With the commit's

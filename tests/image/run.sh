@@ -13,7 +13,11 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/containers.conf}
 "$HERE/base-image.sh" || exit 1
 MULTI=localhost/probe:multi
 SDE=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)
-REPRO=(--build-arg "SOURCE_DATE_EPOCH=$SDE" --timestamp "$SDE")
+# Podman 4.3 leaves BUILDPLATFORM unset (Docker's buildx sets it): without
+# it the build stage would ask for a debian image of the target platform.
+case $(uname -m) in aarch64) NATIVE=arm64 ;; *) NATIVE=amd64 ;; esac
+REPRO=(--build-arg "SOURCE_DATE_EPOCH=$SDE" --timestamp "$SDE"
+	--build-arg "BUILDPLATFORM=linux/$NATIVE")
 # build LOG ARGS...: podman build, or the log's tail and exit.
 build() {
 	local log=$1
