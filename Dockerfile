@@ -8,9 +8,8 @@
 # (Podman 4.3 does not set BUILDPLATFORM; docker buildx does.)
 # The build stage runs on the build machine's platform and cross-compiles
 # for the target (TARGETARCH) with the same script as `make static`
-# (scripts/build-static.sh); its unit tests run natively. With the commit's
-# time as SOURCE_DATE_EPOCH and --timestamp, two builds of a commit give
-# the same image digest.
+# (scripts/build-static.sh); its unit tests run natively. The commit's time
+# as SOURCE_DATE_EPOCH makes the binary reproducible (make repro-test).
 FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH=0
