@@ -21,8 +21,8 @@ json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static const struct check *
-first_failure(const struct config *cfg, size_t *passed, size_t *total)
+const struct check *
+report_first_failure(const struct config *cfg, size_t *passed, size_t *total)
 {
 	const struct check *bad = NULL;
 	size_t i;
@@ -66,7 +66,7 @@ write_text(FILE *out, const struct report *r, const struct config *cfg)
 	const struct check *bad;
 	size_t passed, total;
 
-	bad = first_failure(cfg, &passed, &total);
+	bad = report_first_failure(cfg, &passed, &total);
 	if (bad == NULL)
 		fprintf(out, "healthy: %zu of %zu checks passed (%s, %.0fms)\n",
 		    passed, total, kind_name(r->kind), r->duration_ms);
@@ -113,7 +113,7 @@ write_json(FILE *out, const struct report *r, const struct config *cfg)
 	fprintf(out, "{\"kind\": ");
 	json_string(out, kind_name(r->kind));
 	fprintf(out, ", \"healthy\": %s, \"duration_ms\": %.1f, \"checks\": ",
-	    first_failure(cfg, &passed, &total) ? "false" : "true", r->duration_ms);
+	    report_first_failure(cfg, &passed, &total) ? "false" : "true", r->duration_ms);
 	json_checks(out, r, cfg);
 	fprintf(out, "}\n");
 }
@@ -156,7 +156,7 @@ wait_json(FILE *out, const struct report *r, const struct config *cfg,
 {
 	size_t passed, total;
 
-	first_failure(cfg, &passed, &total);
+	report_first_failure(cfg, &passed, &total);
 	fprintf(out, "{\"event\": \"%s\", \"kind\": ", wait_words[w->event]);
 	json_string(out, kind_name(r->kind));
 	if (w->event == WAIT_START) {
@@ -196,7 +196,7 @@ report_wait(FILE *out, const struct report *r, const struct config *cfg,
 		wait_json(out, r, cfg, w);
 		goto out;
 	}
-	first_failure(cfg, &passed, &total);
+	report_first_failure(cfg, &passed, &total);
 	if (w->event == WAIT_START) {
 		fprintf(out, "waiting up to %s for %zu check%s (%s), "
 		    "retrying every %s or more\n",

@@ -15,6 +15,11 @@ struct report {
 	double duration_ms;	/* of the whole run */
 };
 
+/* The first selected check that failed, or NULL; counts the selected
+ * checks and those that passed. */
+const struct check *report_first_failure(const struct config *cfg,
+    size_t *passed, size_t *total);
+
 /* Write the result of the selected checks of cfg. */
 void report_write(FILE *out, const struct report *, const struct config *cfg);
 

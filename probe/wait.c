@@ -49,13 +49,10 @@ say(struct waiter *w, enum wait_event event, const char *signal_name)
 static int
 note_failure(struct waiter *w)
 {
-	const struct check *c = NULL;
-	size_t i;
+	size_t passed, total;
+	const struct check *c = report_first_failure(w->cfg, &passed, &total);
 	int changed;
 
-	for (i = 0; i < w->cfg->nchecks && c == NULL; i++)
-		if (w->cfg->checks[i]->selected && !w->cfg->checks[i]->result.healthy)
-			c = w->cfg->checks[i];
 	changed = c != w->why ||
 	    (c != NULL && strcmp(c->result.message, w->why_msg) != 0);
 	w->why = c;
