@@ -25,7 +25,11 @@
 #include "run.h"
 #include "util.h"
 
-#define GUARD_RETRY_MS 5
+/* A check waiting for a guard slot looks again after GUARD_RETRY_MS, then
+ * ever less often up to GUARD_RETRY_MAX_MS: hundreds of waiting probes
+ * must not eat the CPU the slot holders need to finish. */
+#define GUARD_RETRY_MS 2
+#define GUARD_RETRY_MAX_MS 32
 #define REAP_SLACK_MS 80	/* reaping ends by the deadline plus this */
 #define REAP_MIN_MS 10
 
@@ -39,6 +43,8 @@ struct job {
 	pid_t pid;
 	int fd;			/* read end of the result pipe */
 	int killed;		/* ran out of time: may be stuck for good */
+	int retry_ms;		/* next wait for a guard slot */
+	double retry_at;
 };
 
 /*
@@ -266,6 +272,7 @@ jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
 		if (!c->selected)
 			continue;
 		jobs[i].state = JOB_WAITING;
+		jobs[i].retry_ms = GUARD_RETRY_MS;
 		jobs[i].budget = c->timeout_ms > 0 && c->timeout_ms < deadline_ms ?
 		    c->timeout_ms : deadline_ms;
 	}
@@ -288,12 +295,21 @@ jobs_step(struct job *jobs, size_t n, double t0, struct pollfd *pfd,
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 
-		if (j->state == JOB_WAITING) {
+		if (j->state == JOB_WAITING && now >= j->retry_at) {
 			if ((r = job_start(j, now)) == 0 && now - t0 >= (double)j->budget)
 				job_expire(j, now, 1);
-			else if (r == 0)
-				wait = wait < 0 || wait > GUARD_RETRY_MS ?
-				    GUARD_RETRY_MS : wait;
+			else if (r == 0) {
+				j->retry_at = now + j->retry_ms;
+				j->retry_ms = j->retry_ms * 2 < GUARD_RETRY_MAX_MS ?
+				    j->retry_ms * 2 : GUARD_RETRY_MAX_MS;
+			}
+		}
+		if (j->state == JOB_WAITING) {
+			left = j->retry_at - now;
+			if (t0 + (double)j->budget - now < left)
+				left = t0 + (double)j->budget - now;
+			if (wait < 0 || left + 1 < wait)
+				wait = left > 0 ? (int)left + 1 : 0;
 		}
 		if (j->state != JOB_RUNNING)
 			continue;

@@ -77,10 +77,13 @@ signal_within(int sfd, long ms)
 	return si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
 }
 
+/* Milliseconds left, rounded up: a fraction left is not "out of time". */
 static long
 time_left(const struct waiter *w)
 {
-	return (long)(w->t0 + (double)w->o->total_ms - now_ms());
+	double left = w->t0 + (double)w->o->total_ms - now_ms();
+
+	return left <= 0 ? 0 : (long)left + (left > (double)(long)left);
 }
 
 /* Run until ready, out of time or signalled; returns the exit status,
