@@ -1,10 +1,13 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -435,21 +438,23 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 	return ok;
 }
 
-/* Read the INI file at path into cfg; returns 0, or -1 with err filled. */
-static int
-load_file(struct config *cfg, const char *path, char *err, size_t errlen)
+int
+config_read(const char *path, char **text, size_t *len, char *err,
+    size_t errlen)
 {
-	struct loader ld;
 	struct stat st;
-	int rc, ret = -1;
+	char *buf = NULL;
+	int fd, ret = -1;
+	ssize_t n;
+	size_t got = 0;
 
-	memset(&ld, 0, sizeof(ld));
-	ld.cfg = cfg;
-	if ((ld.f = fopen(path, "re")) == NULL) {
+	*text = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (fstat(fileno(ld.f), &st) != 0) {
+	if (fstat(fd, &st) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -458,10 +463,52 @@ load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 		    "is a directory, not a config file" : "is not a regular file");
 		goto out;
 	}
-	if (st.st_size > CONFIG_MAX_SIZE) {
+	if ((buf = malloc(CONFIG_MAX_SIZE + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	/* Read to the end, not st_size bytes: the file may be changing. */
+	while (got <= CONFIG_MAX_SIZE &&
+	    (n = read(fd, buf + got, CONFIG_MAX_SIZE + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	if (got > CONFIG_MAX_SIZE) {
 		snprintf(err, errlen, "%s: is larger than %ld bytes", path,
 		    CONFIG_MAX_SIZE);
 		goto out;
+	}
+	*text = buf;
+	*len = got;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+/* Parse len bytes of INI text into cfg (path names it in errors);
+ * returns 0, or -1 with err filled. */
+static int
+load_text(struct config *cfg, const char *path, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	struct loader ld;
+	int rc, ret = -1;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.cfg = cfg;
+	/* fmemopen() of 0 bytes fails: an empty text reads as an empty stream. */
+	if ((ld.f = len > 0 ? fmemopen((void *)(uintptr_t)text, len, "r") :
+	    fopen("/dev/null", "re")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
 	}
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
 	if (rc > 0 && (ld.err_line == 0 || rc < ld.err_line)) {
@@ -478,8 +525,7 @@ load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 	}
 	ret = 0;
 out:
-	if (ld.f != NULL)
-		fclose(ld.f);
+	fclose(ld.f);
 	return ret;
 }
 
@@ -544,8 +590,8 @@ check_args(const struct config_args *a, char *err, size_t errlen)
 }
 
 int
-config_load_args(struct config *cfg, const char *path,
-    const struct config_args *args, char *err, size_t errlen)
+config_load_text(struct config *cfg, const char *path, const char *text,
+    size_t len, const struct config_args *args, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -562,7 +608,7 @@ config_load_args(struct config *cfg, const char *path,
 	}
 	if (args != NULL && check_args(args, err, errlen) != 0)
 		return -1;
-	if (path != NULL && load_file(cfg, path, err, errlen) != 0)
+	if (path != NULL && load_text(cfg, path, text, len, err, errlen) != 0)
 		return -1;
 	for (i = 0; args != NULL && i < args->nchecks; i++)
 		if (add_arg(cfg, &args->checks[i], args, err, errlen) != 0)
@@ -572,6 +618,25 @@ config_load_args(struct config *cfg, const char *path,
 		return -1;
 	}
 	return 0;
+}
+
+int
+config_load_args(struct config *cfg, const char *path,
+    const struct config_args *args, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	/* A wrong command line is named before a missing file. */
+	if (args != NULL && check_args(args, err, errlen) != 0)
+		return -1;
+	if (path != NULL && config_read(path, &text, &len, err, errlen) != 0)
+		return -1;
+	ret = config_load_text(cfg, path, text, len, args, err, errlen);
+	free(text);
+	return ret;
 }
 
 int

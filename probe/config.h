@@ -73,6 +73,20 @@ struct config_args {
 };
 
 /*
+ * Read the file at path whole (at most 1 MiB) into *text, which the caller
+ * frees. Returns 0, or -1 with err holding "PATH: what is wrong".
+ */
+int config_read(const char *path, char **text, size_t *len, char *err,
+    size_t errlen);
+
+/*
+ * Like config_load_args, from len bytes of text already read from path
+ * (path NULL: no file, text unused).
+ */
+int config_load_text(struct config *cfg, const char *path, const char *text,
+    size_t len, const struct config_args *args, char *err, size_t errlen);
+
+/*
  * Like config_load, then add the checks of args (may be NULL) after the
  * file's. With path NULL no file is read. Errors about args look like
  * "--http: invalid URL 'x'".
