@@ -47,7 +47,8 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
 	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
-	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c
+	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c \
+	probe/runner.c probe/watch.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/probe/main.o,$(OBJS))
 
@@ -176,7 +177,7 @@ bench-serve: static
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
 FUZZ_TARGETS = config values mountinfo http grpc
 FUZZ_TIME ?= 20
-FUZZ_LIB = $(filter-out probe/main.c probe/serve.c,$(SRCS))
+FUZZ_LIB = $(filter-out probe/main.c probe/serve.c probe/runner.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

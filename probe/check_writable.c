@@ -141,6 +141,11 @@ check_space(const struct writable_check *w, const struct statvfs *sv,
 	unsigned pct = total ? (unsigned)(avail * 10000 / total) : 0;
 	char a[32], b[32];
 
+	res->space.seen = 1;
+	res->space.free_bytes = (double)avail;
+	res->space.size_bytes = (double)total;
+	res->space.free_inodes = sv->f_files ? (double)sv->f_favail : -1;
+	res->space.inodes = sv->f_files ? (double)sv->f_files : -1;
 	result_detail(res, "%s: %s of %s free (%u.%02u%%), %llu of %llu inodes free",
 	    w->path, format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
 	    pct / 100, pct % 100, (unsigned long long)sv->f_favail,

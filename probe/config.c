@@ -569,9 +569,8 @@ fail:
 	return -1;
 }
 
-/* Each option must have a check of its type to apply to; returns 0 or -1. */
-static int
-check_args(const struct config_args *a, char *err, size_t errlen)
+int
+config_check_args(const struct config_args *a, char *err, size_t errlen)
 {
 	size_t i, j;
 
@@ -606,7 +605,7 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 		    "command line");
 		return -1;
 	}
-	if (args != NULL && check_args(args, err, errlen) != 0)
+	if (args != NULL && config_check_args(args, err, errlen) != 0)
 		return -1;
 	if (path != NULL && load_text(cfg, path, text, len, err, errlen) != 0)
 		return -1;
@@ -630,7 +629,7 @@ config_load_args(struct config *cfg, const char *path,
 
 	memset(cfg, 0, sizeof(*cfg));
 	/* A wrong command line is named before a missing file. */
-	if (args != NULL && check_args(args, err, errlen) != 0)
+	if (args != NULL && config_check_args(args, err, errlen) != 0)
 		return -1;
 	if (path != NULL && config_read(path, &text, &len, err, errlen) != 0)
 		return -1;

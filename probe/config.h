@@ -72,6 +72,10 @@ struct config_args {
 				 * readable now (else only at run time) */
 };
 
+/* Each option of args must have a check of its type to apply to (the
+ * first thing to say about a command line); returns 0 or -1 with err. */
+int config_check_args(const struct config_args *args, char *err, size_t errlen);
+
 /*
  * Read the file at path whole (at most 1 MiB) into *text, which the caller
  * frees. Returns 0, or -1 with err holding "PATH: what is wrong".
@@ -93,6 +97,19 @@ int config_load_text(struct config *cfg, const char *path, const char *text,
  */
 int config_load_args(struct config *cfg, const char *path,
     const struct config_args *args, char *err, size_t errlen);
+
+/*
+ * Where the config of a long-running command comes from, so that it can be
+ * loaded again: path (NULL: the command line only), and load, which turns
+ * len bytes of text read from path into cfg the way the command did first
+ * (returns 0, or -1 with err filled; config_free() cfg in either case).
+ */
+struct config_source {
+	const char *path;
+	int (*load)(struct config *cfg, const char *text, size_t len, void *arg,
+	    char *err, size_t errlen);
+	void *arg;
+};
 
 /* Mark the checks that run for kind; returns how many. */
 size_t config_select(struct config *cfg, unsigned kind);

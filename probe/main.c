@@ -312,14 +312,22 @@ parse_args(int argc, char **argv, struct options *o)
 	return take_operands(o, argc, argv, optind);
 }
 
-static int
-serve(struct config *cfg)
+static void
+log_line(const char *msg)
 {
+	fprintf(stderr, "probe: %s\n", msg);
+}
+
+static int
+serve(struct config *cfg, const struct config_source *src, const char *text,
+    size_t len)
+{
+	struct serve_params sp = { cfg, src, text, len, log_line };
 	struct server *s;
 	char err[512];
 	int ret;
 
-	if ((s = serve_start(cfg, err, sizeof(err))) == NULL)
+	if ((s = serve_start(&sp, err, sizeof(err))) == NULL)
 		return errorf("%s", err);
 	fprintf(stderr, "probe: serving /livez, /readyz, /startupz and /metrics on %s "
 	    "(cache %ldms, deadline %ldms)\n", serve_address(s), cfg->serve.cache_ms,
@@ -373,13 +381,36 @@ run_once(struct config *cfg, struct options *o, double t0)
 	return ret;
 }
 
+/* The config from the file's text and the command line: the
+ * config_source's load, for the first load and each reload. */
+static int
+load_config(struct config *cfg, const char *text, size_t len, void *arg,
+    char *err, size_t errlen)
+{
+	const struct options *o = arg;
+	char msg[400];
+
+	if (config_load_text(cfg, o->config, text, len, &o->args, err, errlen) != 0)
+		return -1;
+	if (o->timeout_ms > 0 && o->command != CMD_WAIT)
+		cfg->timeout_ms = o->timeout_ms;
+	if (o->listen != NULL &&
+	    config_set_listen(&cfg->serve, o->listen, msg, sizeof(msg)) != 0) {
+		snprintf(err, errlen, "-l: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	struct config cfg;
-	char err[512];
+	struct config_source src = { NULL, load_config, &o };
+	char err[512], *text = NULL;
 	double t0 = now_ms();
+	size_t len = 0;
 	int ret;
 
 	if (argc > 1 && strcmp(argv[1], "install") == 0) {
@@ -392,6 +423,7 @@ main(int argc, char **argv)
 		return PROBE_HEALTHY;
 	}
 	memset(&o, 0, sizeof(o));
+	memset(&cfg, 0, sizeof(cfg));
 	o.timeout_ms = -1;
 	o.interval_ms = -1;
 	if (parse_args(argc, argv, &o) != 0)
@@ -401,22 +433,19 @@ main(int argc, char **argv)
 		if (o.config == NULL || *o.config == '\0')
 			o.config = CONFIG_DEFAULT_PATH;
 	}
-	if (config_load_args(&cfg, o.config, &o.args, err, sizeof(err)) != 0) {
+	src.path = o.config;
+	if (config_check_args(&o.args, err, sizeof(err)) != 0 ||
+	    (o.config != NULL && config_read(o.config, &text, &len, err,
+	    sizeof(err)) != 0) ||
+	    load_config(&cfg, text, len, &o, err, sizeof(err)) != 0) {
 		ret = errorf("%s", err);
-		goto out;
-	}
-	if (o.timeout_ms > 0 && o.command != CMD_WAIT)
-		cfg.timeout_ms = o.timeout_ms;
-	if (o.listen != NULL &&
-	    config_set_listen(&cfg.serve, o.listen, err, sizeof(err)) != 0) {
-		ret = errorf("-l: %s", err);
 		goto out;
 	}
 	if (o.check_config) {
 		report_config(stdout, &cfg);
 		ret = PROBE_HEALTHY;
 	} else if (o.command == CMD_SERVE)
-		ret = serve(&cfg);
+		ret = serve(&cfg, &src, text, len);
 	else if (config_select(&cfg, o.report.kind) == 0)
 		ret = errorf("%s: no check selected for %s", cfg.path,
 		    kind_name(o.report.kind));
@@ -426,5 +455,6 @@ main(int argc, char **argv)
 		ret = run_once(&cfg, &o, t0);
 out:
 	config_free(&cfg);
+	free(text);
 	return ret;
 }

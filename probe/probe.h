@@ -29,6 +29,11 @@ struct check_result {
 	int healthy;
 	char message[PROBE_MSG_MAX];	/* the reason, short, one line */
 	char detail[PROBE_MSG_MAX];	/* more, shown with -v */
+	struct check_space {		/* a filesystem check's statvfs, for */
+		int seen;		/* the metrics; free: for unprivileged */
+		double free_bytes, size_bytes;	/* users; inodes -1: */
+		double free_inodes, inodes;	/* no fixed number */
+	} space;
 };
 
 struct check_type;

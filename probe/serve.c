@@ -2,13 +2,15 @@
  * serve.c: probe serve. An HTTP server (libmicrohttpd, a pool of threads)
  * answers /livez, /readyz, /startupz and /metrics for the app next to it.
  *
- * Checks fork, and fork from a process with threads is not safe (a lock
- * another thread holds stays held in the child). So before any thread
- * starts, one runner process per kind is forked; it stays single-threaded
- * and runs its kind's checks when asked over a socketpair, replying with the
- * rendered reports. A kind has one run in flight at a time, made by its
+ * Each kind's checks run in a runner process (runner.c) forked before any
+ * thread starts. A kind has one run in flight at a time, made by its
  * worker thread: a request finds a fresh cached answer, or is suspended
  * until the next run ends. No HTTP thread ever waits for a check.
+ *
+ * The main thread waits for signals and for changes to the config file.
+ * A reload parses the new text here, publishes it, and each worker hands
+ * it to its runner before that kind's next run; a config that does not
+ * load is refused and the old one stays.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,42 +33,38 @@
 #include "parse.h"
 #include "report.h"
 #include "run.h"
+#include "runner.h"
 #include "serve.h"
 #include "util.h"
+#include "watch.h"
 
 #define SERVE_THREADS 1	/* handlers never block; one thread serves ~100k req/s */
 #define SHUTDOWN_WAIT_MS 900
-#define REPORT_MAX (24 * 1024)
+#define SETTLE_MS 100		/* a change is read once no event came for this */
 #define NKINDS 3
-
-struct runner_check {
-	int32_t index;		/* in cfg->checks */
-	int32_t healthy;
-	double duration_ms;
-};
-
-struct runner_reply {
-	int32_t status;		/* enum probe_exit */
-	uint32_t nchecks, text_len, json_len;
-	double duration_ms;
-	struct runner_check checks[PROBE_MAX_CHECKS];
-	/* text_len bytes of text report, then json_len bytes of JSON */
-};
-
-#define REPLY_MAX (sizeof(struct runner_reply) + 2 * REPORT_MAX)
 
 struct check_stat {
 	int seen, healthy;
 	double duration_ms, last_run;	/* last_run: Unix time */
 	unsigned long long runs, failures;
+	struct check_space space;
+};
+
+/* A config in force, shared by reference. */
+struct live_config {
+	struct config *p;	/* &own, or the caller's for the first one */
+	struct config own;
+	char *text;		/* what it was loaded from */
+	size_t len;
+	unsigned gen, refs;
 };
 
 struct kind_state {
 	struct server *server;
 	unsigned kind;
-	int fd;			/* our end of the runner's socketpair */
-	pid_t pid;
-	int lost_replies;	/* replies we stopped waiting for */
+	struct runner runner;
+	struct live_config *lc;	/* what the runner has loaded */
+	unsigned refused_gen;	/* a config the runner would not load */
 	pthread_t worker;
 	int worker_started;
 	pthread_mutex_t mu;
@@ -77,7 +75,7 @@ struct kind_state {
 	struct MHD_Response *text, *json;
 	struct MHD_Connection **waiting;	/* suspended until the next run */
 	size_t nwaiting, capwaiting;
-	struct check_stat stats[PROBE_MAX_CHECKS];
+	struct check_stat stats[PROBE_MAX_CHECKS];	/* by index in lc */
 };
 
 /* One per request, in MHD's req_cls. */
@@ -86,14 +84,18 @@ struct request {
 };
 
 struct server {
-	struct config *cfg;
+	const struct serve_params *params;
 	struct kind_state kinds[NKINDS];
 	struct MHD_Daemon *daemon;
-	int listen_fd;
+	int listen_fd, signal_fd, watch_fd;
 	char address[300];
 	sigset_t signals;
 	pthread_mutex_t flight_mu;
 	int in_flight;
+	pthread_mutex_t cfg_mu;	/* guards what follows */
+	struct live_config *cur;
+	int reload_ok;
+	double reload_time;	/* Unix time of the last load */
 };
 
 static const struct {
@@ -104,63 +106,6 @@ static const struct {
 	{ "/readyz", KIND_READINESS },
 	{ "/startupz", KIND_STARTUP },
 };
-
-/* Render cfg's report in fmt into buf; returns its length. */
-static uint32_t
-render(struct config *cfg, enum report_format fmt, unsigned kind, double ms,
-    char *buf, size_t cap)
-{
-	struct report r = { fmt, 0, kind, ms };
-	FILE *f = fmemopen(buf, cap, "w");
-	long n;
-
-	if (f == NULL)
-		return 0;
-	setvbuf(f, NULL, _IONBF, 0);
-	report_write(f, &r, cfg);
-	n = ftell(f);
-	fclose(f);
-	return n > 0 ? (uint32_t)n : 0;
-}
-
-/* A runner process; s is its copy of the parent's, freed on the way out. */
-static void __attribute__((noreturn))
-runner(struct server *s, unsigned kind, int fd)
-{
-	static char msg[REPLY_MAX];
-	struct config *cfg = s->cfg;
-	struct runner_reply *rep = (struct runner_reply *)msg;
-	char *text = msg + sizeof(*rep), err[256], c;
-	double t0;
-	size_t i;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGPIPE, SIG_IGN);
-	while (recv(fd, &c, 1, 0) == 1) {
-		memset(rep, 0, sizeof(*rep));
-		t0 = now_ms();
-		config_select(cfg, kind);
-		rep->status = run_checks(cfg->checks, cfg->nchecks, cfg->timeout_ms,
-		    -1, err, sizeof(err));
-		rep->duration_ms = now_ms() - t0;
-		for (i = 0; i < cfg->nchecks; i++) {
-			if (!cfg->checks[i]->selected)
-				continue;
-			rep->checks[rep->nchecks].index = (int32_t)i;
-			rep->checks[rep->nchecks].healthy = cfg->checks[i]->result.healthy;
-			rep->checks[rep->nchecks++].duration_ms = cfg->checks[i]->duration_ms;
-		}
-		rep->text_len = render(cfg, REPORT_TEXT, kind, rep->duration_ms, text,
-		    REPORT_MAX);
-		rep->json_len = render(cfg, REPORT_JSON, kind, rep->duration_ms,
-		    text + rep->text_len, REPORT_MAX);
-		if (send(fd, msg, sizeof(*rep) + rep->text_len + rep->json_len,
-		    MSG_NOSIGNAL) < 0)
-			break;
-	}
-	free(s);
-	_exit(0);
-}
 
 static struct MHD_Response *
 response(const char *body, size_t len, const char *type)
@@ -186,30 +131,6 @@ set_responses(struct kind_state *k, const char *text, size_t tlen,
 		MHD_destroy_response(k->json);
 	k->text = response(text, tlen, "text/plain; charset=utf-8");
 	k->json = response(json, jlen, "application/json");
-}
-
-/* Ask the runner for a run; returns the reply length, or -1. No lock held. */
-static ssize_t
-ask_runner(struct kind_state *k, long wait_ms, char *buf, size_t cap)
-{
-	struct pollfd pfd = { k->fd, POLLIN, 0 };
-	double until = now_ms() + (double)wait_ms;
-	ssize_t n;
-	int r;
-
-	while (k->lost_replies > 0 && recv(k->fd, buf, cap, MSG_DONTWAIT) > 0)
-		k->lost_replies--;
-	if (send(k->fd, "r", 1, MSG_NOSIGNAL) != 1)
-		return -1;
-	do {
-		r = poll(&pfd, 1, (int)(until - now_ms()) + 1);
-	} while (r < 0 && errno == EINTR);
-	if (r <= 0) {
-		k->lost_replies++;
-		return -1;
-	}
-	n = recv(k->fd, buf, cap, 0);
-	return n >= (ssize_t)sizeof(struct runner_reply) ? n : -1;
 }
 
 static double
@@ -247,7 +168,7 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		const struct runner_check *rc = &rep->checks[i];
 		struct check_stat *st;
 
-		if (rc->index < 0 || rc->index >= PROBE_MAX_CHECKS)
+		if (rc->index < 0 || (size_t)rc->index >= k->lc->p->nchecks)
 			continue;
 		st = &k->stats[rc->index];
 		st->seen = 1;
@@ -256,9 +177,80 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		st->last_run = t;
 		st->runs++;
 		st->failures += !rc->healthy;
+		st->space = rc->space;
 	}
 	set_responses(k, msg + sizeof(*rep), rep->text_len,
 	    msg + sizeof(*rep) + rep->text_len, rep->json_len);
+}
+
+static void
+live_unref(struct server *s, struct live_config *lc)
+{
+	int last;
+
+	pthread_mutex_lock(&s->cfg_mu);
+	last = --lc->refs == 0;
+	pthread_mutex_unlock(&s->cfg_mu);
+	if (!last)
+		return;
+	if (lc->p == &lc->own)
+		config_free(&lc->own);
+	free(lc->text);
+	free(lc);
+}
+
+/* Carry each check's stats over to the check of the same type and name in
+ * next (so counters do not restart), in place. Called with k->mu held. */
+static void
+stats_carry(struct kind_state *k, const struct config *next)
+{
+	static __thread struct check_stat old[PROBE_MAX_CHECKS];
+	const struct config *prev = k->lc->p;
+	size_t i, j;
+
+	memcpy(old, k->stats, sizeof(old));
+	memset(k->stats, 0, sizeof(k->stats));
+	for (i = 0; i < next->nchecks; i++)
+		for (j = 0; j < prev->nchecks; j++)
+			if (next->checks[i]->type == prev->checks[j]->type &&
+			    strcmp(next->checks[i]->name, prev->checks[j]->name) == 0) {
+				k->stats[i] = old[j];
+				break;
+			}
+}
+
+/* Before a run: give the runner the config in force if it has another. */
+static void
+kind_sync(struct kind_state *k)
+{
+	struct server *s = k->server;
+	struct live_config *want, *old;
+	char err[600], msg[800];
+
+	pthread_mutex_lock(&s->cfg_mu);
+	want = s->cur;
+	if (want == k->lc || want->gen == k->refused_gen)
+		want = NULL;
+	else
+		want->refs++;
+	pthread_mutex_unlock(&s->cfg_mu);
+	if (want == NULL)
+		return;
+	if (runner_load(&k->runner, want->text, want->len,
+	    want->p->timeout_ms + 1000, err, sizeof(err)) != 0) {
+		k->refused_gen = want->gen;
+		snprintf(msg, sizeof(msg), "the %s check runner keeps the old config: "
+		    "%s", kind_name(k->kind), err);
+		s->params->log(msg);
+		live_unref(s, want);
+		return;
+	}
+	pthread_mutex_lock(&k->mu);
+	stats_carry(k, want->p);
+	old = k->lc;
+	k->lc = want;
+	pthread_mutex_unlock(&k->mu);
+	live_unref(s, old);
 }
 
 /* A result answers a request if fresh, or if its run began after the request came. */
@@ -308,16 +300,29 @@ out:
 	return ret;
 }
 
+/* How long the kind's run may stay fresh: its cache time, none if the
+ * config changed while it ran. Called with k->mu held. */
+static double
+fresh_ms(struct kind_state *k)
+{
+	int current;
+
+	pthread_mutex_lock(&k->server->cfg_mu);
+	current = k->server->cur == k->lc;
+	pthread_mutex_unlock(&k->server->cfg_mu);
+	return current ? (double)k->lc->p->serve.cache_ms : 0;
+}
+
 /* A kind's worker: one run at a time, when a request wants one. */
 static void *
 worker(void *arg)
 {
-	static __thread char msg[REPLY_MAX];
+	static __thread char msg[RUNNER_REPLY_MAX];
 	struct kind_state *k = arg;
-	struct server *s = k->server;
 	struct MHD_Connection **resume;
 	size_t n, i;
 	ssize_t len;
+	long deadline;
 
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
@@ -328,10 +333,12 @@ worker(void *arg)
 		k->wanted = 0;
 		k->run_started = now_ms();
 		pthread_mutex_unlock(&k->mu);
-		len = ask_runner(k, s->cfg->timeout_ms + 1000, msg, sizeof(msg));
+		kind_sync(k);
+		deadline = k->lc->p->timeout_ms;	/* only we change k->lc */
+		len = runner_run(&k->runner, deadline + 1000, msg, sizeof(msg));
 		pthread_mutex_lock(&k->mu);
-		kind_update(k, msg, len, s->cfg->timeout_ms);
-		k->fresh_until = now_ms() + (double)s->cfg->serve.cache_ms;
+		kind_update(k, msg, len, deadline);
+		k->fresh_until = now_ms() + fresh_ms(k);
 		/* Those it does not satisfy (they came after it began, with no
 		 * cache) ask again when resumed. */
 		k->wanted = 0;
@@ -369,56 +376,117 @@ label_value(FILE *f, const char *s)
 	}
 }
 
+enum metric { M_SUCCESS, M_DURATION, M_TIMEOUT, M_LAST_RUN, M_RUNS, M_FAILURES,
+	M_FREE_BYTES, M_SIZE_BYTES, M_FREE_INODES, M_INODES, M_NCHECK };
+
+static const struct {
+	const char *name, *type, *help;
+} check_metrics[M_NCHECK] = {
+	{ "probe_check_success", "gauge",
+	  "Whether the check passed (1) or failed (0) on its last run." },
+	{ "probe_check_duration_seconds", "gauge",
+	  "How long the check's last run took." },
+	{ "probe_check_timeout_seconds", "gauge",
+	  "The time the check may take: its timeout, or the run's deadline if shorter." },
+	{ "probe_check_last_run_timestamp_seconds", "gauge",
+	  "When the check last ran, in seconds since the Unix epoch." },
+	{ "probe_check_runs_total", "counter", "Runs of the check." },
+	{ "probe_check_failures_total", "counter", "Failed runs of the check." },
+	{ "probe_check_free_bytes", "gauge",
+	  "Bytes free for unprivileged users on the filesystem of a writable check." },
+	{ "probe_check_size_bytes", "gauge",
+	  "Size of the filesystem of a writable check." },
+	{ "probe_check_free_inodes", "gauge",
+	  "Inodes free on the filesystem of a writable check (if it has a fixed number)." },
+	{ "probe_check_inodes", "gauge",
+	  "Inodes of the filesystem of a writable check (if it has a fixed number)." },
+};
+
+/* Digits after the point in metric m's values. */
+static int
+metric_digits(enum metric m)
+{
+	return m == M_DURATION || m == M_TIMEOUT ? 6 : m == M_LAST_RUN ? 3 : 0;
+}
+
+/* The value of metric m for check c of cfg, last run as st; returns 0 if
+ * it has none. */
+static int
+metric_value(enum metric m, const struct config *cfg, const struct check *c,
+    const struct check_stat *st, double *v)
+{
+	switch (m) {
+	case M_SUCCESS: *v = st->healthy; return 1;
+	case M_DURATION: *v = st->duration_ms / 1000.0; return 1;
+	case M_TIMEOUT:
+		*v = (c->timeout_ms > 0 && c->timeout_ms < cfg->timeout_ms ?
+		    c->timeout_ms : cfg->timeout_ms) / 1000.0;
+		return 1;
+	case M_LAST_RUN: *v = st->last_run; return 1;
+	case M_RUNS: *v = (double)st->runs; return 1;
+	case M_FAILURES: *v = (double)st->failures; return 1;
+	case M_FREE_BYTES: *v = st->space.free_bytes; break;
+	case M_SIZE_BYTES: *v = st->space.size_bytes; break;
+	case M_FREE_INODES: *v = st->space.free_inodes; break;
+	case M_INODES: *v = st->space.inodes; break;
+	default: return 0;
+	}
+	return st->space.seen && *v >= 0;
+}
+
+/* One metric's series for every kind's checks. */
+static void
+metric_series(FILE *f, struct server *s, enum metric m)
+{
+	size_t j, k;
+	double v;
+
+	for (k = 0; k < NKINDS; k++) {
+		struct kind_state *ks = &s->kinds[k];
+
+		pthread_mutex_lock(&ks->mu);
+		for (j = 0; j < ks->lc->p->nchecks; j++) {
+			const struct check *c = ks->lc->p->checks[j];
+
+			if (!ks->stats[j].seen ||
+			    !metric_value(m, ks->lc->p, c, &ks->stats[j], &v))
+				continue;
+			fprintf(f, "%s{check=\"", check_metrics[m].name);
+			label_value(f, c->name);
+			fprintf(f, "\",type=\"%s\",kind=\"%s\"} %.*f\n", c->type->name,
+			    kind_name(ks->kind), metric_digits(m), v);
+		}
+		pthread_mutex_unlock(&ks->mu);
+	}
+}
+
 /* Prometheus text exposition of every kind's last results. */
 static char *
 metrics_text(struct server *s, size_t *len)
 {
-	static const struct {
-		const char *name, *type, *help;
-	} m[] = {
-		{ "probe_check_success", "gauge",
-		  "Whether the check passed (1) or failed (0) on its last run." },
-		{ "probe_check_duration_seconds", "gauge",
-		  "How long the check's last run took." },
-		{ "probe_check_last_run_timestamp_seconds", "gauge",
-		  "When the check last ran, in seconds since the Unix epoch." },
-		{ "probe_check_runs_total", "counter", "Runs of the check." },
-		{ "probe_check_failures_total", "counter", "Failed runs of the check." },
-	};
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
-	size_t i, j, k;
+	int ok;
+	double t;
+	size_t m;
 
 	if (f == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		metric_help(f, m[i].name, m[i].type, m[i].help);
-		for (k = 0; k < NKINDS; k++) {
-			struct kind_state *ks = &s->kinds[k];
-
-			pthread_mutex_lock(&ks->mu);
-			for (j = 0; j < s->cfg->nchecks; j++) {
-				const struct check_stat *st = &ks->stats[j];
-				const struct check *c = s->cfg->checks[j];
-
-				if (!st->seen)
-					continue;
-				fprintf(f, "%s{check=\"", m[i].name);
-				label_value(f, c->name);
-				fprintf(f, "\",type=\"%s\",kind=\"%s\"} ", c->type->name,
-				    kind_name(ks->kind));
-				if (i == 0)
-					fprintf(f, "%d\n", st->healthy);
-				else if (i == 1)
-					fprintf(f, "%.6f\n", st->duration_ms / 1000.0);
-				else if (i == 2)
-					fprintf(f, "%.3f\n", st->last_run);
-				else
-					fprintf(f, "%llu\n", i == 3 ? st->runs : st->failures);
-			}
-			pthread_mutex_unlock(&ks->mu);
-		}
+	for (m = 0; m < M_NCHECK; m++) {
+		metric_help(f, check_metrics[m].name, check_metrics[m].type,
+		    check_metrics[m].help);
+		metric_series(f, s, (enum metric)m);
 	}
+	pthread_mutex_lock(&s->cfg_mu);
+	ok = s->reload_ok;
+	t = s->reload_time;
+	pthread_mutex_unlock(&s->cfg_mu);
+	metric_help(f, "probe_config_last_reload_success", "gauge",
+	    "Whether the last load of the config file succeeded (1) or was refused (0).");
+	fprintf(f, "probe_config_last_reload_success %d\n", ok);
+	metric_help(f, "probe_config_last_reload_timestamp_seconds", "gauge",
+	    "When the config file was last loaded or refused, in seconds since the Unix epoch.");
+	fprintf(f, "probe_config_last_reload_timestamp_seconds %.3f\n", t);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -524,7 +592,7 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 static int
 listen_on(struct server *s, char *err, size_t errlen)
 {
-	const struct serve_config *sc = &s->cfg->serve;
+	const struct serve_config *sc = &s->cur->p->serve;
 	struct addrinfo hints, *ai = NULL;
 	char port[8], etext[ERRNO_TEXT_MAX];
 	int fd = -1, one = 1, r;
@@ -573,38 +641,69 @@ static int
 start_runners(struct server *s, char *err, size_t errlen)
 {
 	char etext[ERRNO_TEXT_MAX];
-	int sv[2];
-	size_t i, j;
+	int fds[NKINDS];
+	size_t i;
 
 	for (i = 0; i < NKINDS; i++) {
 		struct kind_state *k = &s->kinds[i];
 
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-			goto fail;
-		fflush(NULL);
-		if ((k->pid = fork()) < 0) {
-			close(sv[0]);
-			close(sv[1]);
-			goto fail;
+		if (runner_start(&k->runner, s->cur->p, k->kind, s->params->src, fds,
+		    i) != 0) {
+			snprintf(err, errlen, "serve: cannot start the check runners: %s",
+			    errno_text(errno, etext, sizeof(etext)));
+			return -1;
 		}
-		if (k->pid == 0) {
-			close(sv[0]);
-			for (j = 0; j < i; j++)
-				close(s->kinds[j].fd);
-			runner(s, k->kind, sv[1]);
-		}
-		close(sv[1]);
-		k->fd = sv[0];
+		fds[i] = k->runner.fd;
 	}
 	return 0;
-fail:
-	snprintf(err, errlen, "serve: cannot start the check runners: %s",
-	    errno_text(errno, etext, sizeof(etext)));
-	return -1;
+}
+
+/* The first config, from the caller; returns 0 or -1 with err. */
+static int
+live_first(struct server *s, char *err, size_t errlen)
+{
+	const struct serve_params *sp = s->params;
+	struct live_config *lc = calloc(1, sizeof(*lc));
+
+	if (lc == NULL || (sp->len > 0 && (lc->text = malloc(sp->len)) == NULL)) {
+		free(lc);
+		snprintf(err, errlen, "serve: out of memory");
+		return -1;
+	}
+	if (sp->len > 0)
+		memcpy(lc->text, sp->text, sp->len);
+	lc->len = sp->len;
+	lc->p = sp->cfg;
+	lc->refs = 1 + NKINDS;	/* s->cur and each kind */
+	s->cur = lc;
+	s->reload_ok = 1;
+	s->reload_time = wall_now();
+	return 0;
+}
+
+/* Block the signals serve_wait() reads (the threads inherit the mask),
+ * and watch the config file; returns 0 or -1 with err. */
+static int
+signals_and_watch(struct server *s, char *err, size_t errlen)
+{
+	sigemptyset(&s->signals);
+	sigaddset(&s->signals, SIGTERM);
+	sigaddset(&s->signals, SIGINT);
+	sigaddset(&s->signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s->signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((s->signal_fd = signalfd(-1, &s->signals, SFD_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "serve: signalfd: %s", strerror(errno));
+		return -1;
+	}
+	if (s->params->src->path != NULL &&
+	    (s->watch_fd = watch_open(s->params->src->path, err, errlen)) < 0)
+		return -1;
+	return 0;
 }
 
 struct server *
-serve_start(struct config *cfg, char *err, size_t errlen)
+serve_start(const struct serve_params *sp, char *err, size_t errlen)
 {
 	struct server *s;
 	size_t i;
@@ -613,26 +712,29 @@ serve_start(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "serve: out of memory");
 		return NULL;
 	}
-	s->cfg = cfg;
-	s->listen_fd = -1;
+	s->params = sp;
+	s->listen_fd = s->signal_fd = s->watch_fd = -1;
 	pthread_mutex_init(&s->flight_mu, NULL);
+	pthread_mutex_init(&s->cfg_mu, NULL);
 	for (i = 0; i < NKINDS; i++) {
 		s->kinds[i].server = s;
 		s->kinds[i].kind = endpoints[i].kind;
-		s->kinds[i].fd = -1;
+		s->kinds[i].runner.fd = -1;
 		pthread_mutex_init(&s->kinds[i].mu, NULL);
 		pthread_cond_init(&s->kinds[i].cv, NULL);
 	}
+	if (live_first(s, err, errlen) != 0) {
+		serve_free(s);
+		return NULL;
+	}
+	for (i = 0; i < NKINDS; i++)
+		s->kinds[i].lc = s->cur;
 	/* Runners first: they must not inherit the listening socket (a check
 	 * stuck on a dead mount would keep the port bound) nor any thread. */
 	if (start_runners(s, err, errlen) != 0 ||
-	    (s->listen_fd = listen_on(s, err, errlen)) < 0)
+	    (s->listen_fd = listen_on(s, err, errlen)) < 0 ||
+	    signals_and_watch(s, err, errlen) != 0)
 		goto fail;
-	sigemptyset(&s->signals);
-	sigaddset(&s->signals, SIGTERM);
-	sigaddset(&s->signals, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &s->signals, NULL);	/* the threads inherit it */
-	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < NKINDS; i++) {
 		if (pthread_create(&s->kinds[i].worker, NULL, worker, &s->kinds[i]) != 0) {
 			snprintf(err, errlen, "serve: cannot start a thread");
@@ -664,15 +766,126 @@ serve_address(const struct server *s)
 	return s->address;
 }
 
+static void
+reload_done(struct server *s, int ok, const char *msg)
+{
+	pthread_mutex_lock(&s->cfg_mu);
+	s->reload_ok = ok;
+	s->reload_time = wall_now();
+	pthread_mutex_unlock(&s->cfg_mu);
+	s->params->log(msg);
+}
+
+/* Put next in force, and make every cached answer stale. */
+static void
+publish(struct server *s, struct live_config *next)
+{
+	struct live_config *old;
+	size_t i;
+
+	pthread_mutex_lock(&s->cfg_mu);
+	old = s->cur;
+	next->gen = old->gen + 1;
+	next->refs = 1;
+	s->cur = next;
+	pthread_mutex_unlock(&s->cfg_mu);
+	live_unref(s, old);
+	for (i = 0; i < NKINDS; i++) {
+		pthread_mutex_lock(&s->kinds[i].mu);
+		s->kinds[i].fresh_until = 0;
+		pthread_mutex_unlock(&s->kinds[i].mu);
+	}
+}
+
+/* A [serve] listen that changed needs a restart: keep the one bound. */
+static void
+keep_listen(struct server *s, struct config *next, const char *path)
+{
+	const struct serve_config *was = &s->cur->p->serve;
+	char now[300], msg[800];
+
+	if (strcmp(next->serve.host, was->host) == 0 && next->serve.port == was->port)
+		return;
+	config_listen_text(&next->serve, now, sizeof(now));
+	snprintf(msg, sizeof(msg), "%s: [serve] listen changed to %s: restart "
+	    "probe serve to apply it (still serving on %s)", path, now, s->address);
+	s->params->log(msg);
+	memcpy(next->serve.host, was->host, sizeof(next->serve.host));
+	next->serve.port = was->port;
+}
+
+/*
+ * Load the config file again. Unless by_signal, a file that reads the same
+ * as the config in force is left alone (an event that changed nothing).
+ */
+static void
+reload(struct server *s, int by_signal)
+{
+	const struct config_source *src = s->params->src;
+	struct live_config *next;
+	char err[600], msg[800];
+
+	if (src->path == NULL) {
+		s->params->log("SIGHUP: nothing to reload: the checks come from the "
+		    "command line");
+		return;
+	}
+	if ((next = calloc(1, sizeof(*next))) == NULL) {
+		reload_done(s, 0, "reload: out of memory");
+		return;
+	}
+	next->p = &next->own;
+	if (config_read(src->path, &next->text, &next->len, err, sizeof(err)) != 0)
+		goto refused;
+	if (next->len == s->cur->len && memcmp(next->text, s->cur->text, next->len) == 0) {
+		if (by_signal) {
+			snprintf(msg, sizeof(msg), "%s: reloaded: unchanged", src->path);
+			reload_done(s, 1, msg);
+		}
+		goto out;
+	}
+	if (src->load(&next->own, next->text, next->len, src->arg, err,
+	    sizeof(err)) != 0)
+		goto refused;
+	keep_listen(s, &next->own, src->path);
+	snprintf(msg, sizeof(msg), "%s: reloaded: %zu check%s (cache %ldms, "
+	    "deadline %ldms)", src->path, next->own.nchecks,
+	    next->own.nchecks == 1 ? "" : "s", next->own.serve.cache_ms,
+	    next->own.timeout_ms);
+	publish(s, next);
+	reload_done(s, 1, msg);
+	return;
+refused:
+	snprintf(msg, sizeof(msg), "%s (the config in force stays)", err);
+	reload_done(s, 0, msg);
+out:
+	config_free(&next->own);
+	free(next->text);
+	free(next);
+}
+
 int
 serve_wait(struct server *s)
 {
 	struct timespec ms = { 0, 1000000 };
+	struct pollfd pfd[2] = { { s->signal_fd, POLLIN, 0 }, { s->watch_fd, POLLIN, 0 } };
+	struct signalfd_siginfo si;
 	double until;
-	int sig, busy;
+	int busy;
 
-	while (sigwait(&s->signals, &sig) != 0)
-		;
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0)
+			continue;
+		if (pfd[1].revents != 0 &&
+		    watch_settle(s->watch_fd, s->params->src->path, SETTLE_MS))
+			reload(s, 0);
+		if (pfd[0].revents == 0 ||
+		    read(s->signal_fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGHUP)
+			break;
+		reload(s, 1);
+	}
 	MHD_quiesce_daemon(s->daemon);	/* stop accepting; we close the socket */
 	until = now_ms() + SHUTDOWN_WAIT_MS;
 	do {
@@ -706,15 +919,16 @@ serve_free(struct server *s)
 		MHD_stop_daemon(s->daemon);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
+	if (s->signal_fd >= 0)
+		close(s->signal_fd);
+	if (s->watch_fd >= 0)
+		close(s->watch_fd);
 	for (i = 0; i < NKINDS; i++) {
 		struct kind_state *k = &s->kinds[i];
 
-		if (k->fd >= 0)
-			close(k->fd);	/* the runner sees EOF and exits */
-		if (k->pid > 0 && waitpid(k->pid, NULL, WNOHANG) == 0) {
-			kill(k->pid, SIGKILL);
-			waitpid(k->pid, NULL, 0);
-		}
+		runner_stop(&k->runner);
+		if (k->lc != NULL)
+			live_unref(s, k->lc);
 		if (k->text != NULL)
 			MHD_destroy_response(k->text);
 		if (k->json != NULL)
@@ -723,6 +937,9 @@ serve_free(struct server *s)
 		pthread_mutex_destroy(&k->mu);
 		pthread_cond_destroy(&k->cv);
 	}
+	if (s->cur != NULL)
+		live_unref(s, s->cur);
 	pthread_mutex_destroy(&s->flight_mu);
+	pthread_mutex_destroy(&s->cfg_mu);
 	free(s);
 }

@@ -8,20 +8,33 @@
 
 struct server;
 
+struct serve_params {
+	struct config *cfg;		/* the first config; the caller frees it
+					 * after serve_free() */
+	const struct config_source *src;	/* to load it again */
+	const char *text;		/* what cfg was loaded from */
+	size_t len;
+	void (*log)(const char *msg);	/* one line for people (stderr) */
+};
+
 /*
- * Start serving cfg's checks on cfg->serve's address: one check runner
- * process per kind, then the HTTP server. SIGTERM and SIGINT are blocked
- * in the calling thread, for serve_wait(). Returns the server, or NULL
- * with err filled (bad address, port in use, ...). cfg must outlive it.
+ * Start serving the checks of sp->cfg on its [serve] address: one check
+ * runner process per kind, then the HTTP server. SIGTERM, SIGINT and
+ * SIGHUP are blocked in the calling thread, for serve_wait(). Returns the
+ * server, or NULL with err filled (bad address, port in use, ...). sp
+ * must outlive it.
  */
-struct server *serve_start(struct config *cfg, char *err, size_t errlen);
+struct server *serve_start(const struct serve_params *sp, char *err,
+    size_t errlen);
 
 /* The address actually bound, such as "127.0.0.1:8099". */
 const char *serve_address(const struct server *);
 
 /*
- * Wait for SIGTERM or SIGINT, then stop accepting, let the requests in
- * flight finish (for at most a second) and stop. Returns PROBE_HEALTHY.
+ * Serve until SIGTERM or SIGINT, then stop accepting, let the requests in
+ * flight finish (for at most a second) and stop. Meanwhile load the config
+ * file again on SIGHUP and when it changes; one that does not load is
+ * refused, logged, and the old one stays in force. Returns PROBE_HEALTHY.
  */
 int serve_wait(struct server *);
 

@@ -1,39 +1,5 @@
 # test_serve.sh: probe serve against a real app server (sourced by run.sh).
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# serve_start INI: start probe serve in the background; sets SPID, SPORT.
-serve_start() {
-	SPORT=$(free_port)
-	"$PROBE" -c "$1" serve -l "127.0.0.1:$SPORT" 2>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 100); do
-		grep -q "^probe: serving" "$T/serve.err" 2>/dev/null && return 0
-		kill -0 "$SPID" 2>/dev/null || return 1
-		sleep 0.02
-	done
-	return 1
-}
-
-serve_stop() {
-	kill -TERM "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-}
-
-# get NAME PATH CODE FIRST_BODY_LINE [METHOD]: one request to the server.
-get() {
-	python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT$2" ${5:-} >"$T/resp" 2>"$T/resp.err"
-	MS=$(sed -n 's/^elapsed_ms //p' "$T/resp.err")
-	MS=${MS:-99999}
-	RC=$(head -n 1 "$T/resp")
-	OUT=$(cat "$T/resp")
-	ERR=
-	FIRST=$(sed -n '/^$/{n;p;q}' "$T/resp")
-	expect "$1" "$3" "$4"
-}
-
 hits() {
 	python3 -c "import urllib.request; print(urllib.request.urlopen('$BASE/hits').read().decode().strip())"
 }
@@ -89,13 +55,25 @@ for l in body:
     if l.startswith("# TYPE "):
         _, _, name, t = l.split(" ")
         types[name] = t
+    elif l.startswith("probe_config_"):
+        name, v = l.split(" ")
+        samples[name] = float(v)
     elif l and not l.startswith("#"):
         m = re.fullmatch(r'([a-z_]+)\{check="([^"]+)",type="([a-z]+)",kind="([a-z]+)"\} (\S+)', l)
         assert m, l
         samples[(m[1], m[2], m[4])] = (m[3], float(m[5]))
 assert types == {"probe_check_success": "gauge", "probe_check_duration_seconds": "gauge",
+                 "probe_check_timeout_seconds": "gauge",
                  "probe_check_last_run_timestamp_seconds": "gauge",
-                 "probe_check_runs_total": "counter", "probe_check_failures_total": "counter"}, types
+                 "probe_check_runs_total": "counter", "probe_check_failures_total": "counter",
+                 "probe_check_free_bytes": "gauge", "probe_check_size_bytes": "gauge",
+                 "probe_check_free_inodes": "gauge", "probe_check_inodes": "gauge",
+                 "probe_config_last_reload_success": "gauge",
+                 "probe_config_last_reload_timestamp_seconds": "gauge"}, types
+assert samples["probe_config_last_reload_success"] == 1
+assert abs(samples["probe_config_last_reload_timestamp_seconds"] - time.time()) < 60
+assert samples[("probe_check_timeout_seconds", "app", "liveness")] == ("http", 1.0)
+assert ("probe_check_free_bytes", "app", "liveness") not in samples  # not a writable check
 assert samples[("probe_check_success", "app", "liveness")] == ("http", 1.0)
 assert samples[("probe_check_success", "down", "readiness")] == ("http", 0.0)
 assert samples[("probe_check_failures_total", "down", "readiness")][1] >= 1
@@ -112,9 +90,10 @@ fi
 serve_stop
 
 # Cache and single flight: many requests at once, one run of the checks.
+# (3s: the helpers' start-ups between the runs must fit in the period.)
 ini cache <<EOT
 [serve]
-cache = 1s
+cache = 3s
 [http "app"]
 url = $BASE/slow/200
 EOT
@@ -128,7 +107,7 @@ after=$(hits)
 python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/livez" 10 >/dev/null
 [ "$(hits)" -eq "$after" ] && pass "serve: within the cache period, no run" ||
 	fail "serve: within the cache period, no run" "$(($(hits) - after)) runs"
-sleep 1.1
+sleep 3.1
 python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >/dev/null
 [ "$(hits)" -eq $((after + 1)) ] && pass "serve: after the cache period, one new run" ||
 	fail "serve: after the cache period, one new run" "$(($(hits) - after)) runs"

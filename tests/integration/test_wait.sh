@@ -1,10 +1,6 @@
 # test_wait.sh: probe wait against servers that come late or never, and
 # signals (sourced by run.sh; the mount cases run in test_fs's namespace).
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # count_lines GLOB: how many lines of stdout match GLOB.
 count_lines() {
 	local line n=0 glob
