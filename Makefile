@@ -9,6 +9,7 @@
 #   make repro-test two builds in two directories give the same bytes
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
+#   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
 #   make bench      whole-process cost against curl, wget, python and a floor
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (tests/fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -59,7 +60,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test repro-test image-test k8s-test e2e-test bench bench-serve fuzz
+	static static-test repro-test image-test k8s-test monitoring e2e-test bench bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -72,7 +73,7 @@ unit-deps:
 	@$(DEPS) build unit
 
 test-deps:
-	@$(DEPS) build test
+	@$(DEPS) build test monitoring
 
 bin/probe: $(PROBE)
 	@mkdir -p bin
@@ -116,9 +117,17 @@ integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS)
 test: unit integration install-test k8s-test
 
 k8s-test:
-	@$(DEPS) node
+	@$(DEPS) node monitoring
 	cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error
 	node tests/k8s/validate.mjs deploy/k8s deploy/k8s-sidecar
+	node tests/k8s/monitoring.mjs
+	promtool check rules deploy/monitoring/probe.rules.yml
+	cd deploy/monitoring && promtool test rules probe.rules.test.yml
+
+# deploy/monitoring/prometheusrule.yaml from probe.rules.yml.
+monitoring:
+	cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error
+	node tests/k8s/monitoring.mjs --write
 
 install-test: bin/probe
 	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \

@@ -89,6 +89,51 @@ else
 fi
 serve_stop
 
+# The writable check's volume gauges are the filesystem's (statvfs), and a
+# real scrape passes promtool's lint (as Prometheus would read it).
+ini space <<EOT
+[serve]
+cache = 0
+[writable "data"]
+path = $T
+[http "app"]
+url = $BASE/ok
+EOT
+serve_start "$T/space.ini"
+get "serve: a writable check for the volume gauges" /livez 200 "healthy: 2 of 2 checks passed (liveness, *ms)"
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" | sed '1,/^$/d' >"$T/metrics"
+if python3 - "$T/metrics" "$T" <<'PY'; then
+import os, re, sys
+v = {}
+for l in open(sys.argv[1]):
+    m = re.fullmatch(r'(probe_check_[a-z_]+)\{check="data",type="writable",kind="liveness"\} (\S+)\n', l)
+    if m:
+        v[m[1]] = float(m[2])
+st = os.statvfs(sys.argv[2])
+assert v["probe_check_size_bytes"] == st.f_blocks * st.f_frsize, (v, st)
+assert abs(v["probe_check_free_bytes"] - st.f_bavail * st.f_frsize) <= 64 << 20, (v, st)
+if st.f_files:
+    assert v["probe_check_inodes"] == st.f_files, (v, st)
+    assert abs(v["probe_check_free_inodes"] - st.f_ffree) <= 1000, (v, st)
+else:
+    assert "probe_check_inodes" not in v, v
+assert 0 < v["probe_check_timeout_seconds"] <= 1, v
+PY
+	pass "serve: free and total bytes and inodes of the writable check's filesystem"
+else
+	fail "serve: free and total bytes and inodes of the writable check's filesystem" "$(grep 'data' "$T/metrics")"
+fi
+if command -v promtool >/dev/null; then
+	if promtool check metrics <"$T/metrics" >"$T/lint" 2>&1; then
+		pass "serve: promtool check metrics on a real scrape"
+	else
+		fail "serve: promtool check metrics on a real scrape" "$(cat "$T/lint")"
+	fi
+else
+	skip "serve: promtool check metrics" "promtool is not installed (Debian package prometheus)"
+fi
+serve_stop
+
 # Cache and single flight: many requests at once, one run of the checks.
 # (3s: the helpers' start-ups between the runs must fit in the period.)
 ini cache <<EOT
