@@ -58,12 +58,12 @@ tree_rss() {
 	echo "$kb"
 }
 
-kubelet_swap <<EOT
-[serve]
+# A: one check, the config most tests start from.
+A="[serve]
 cache = 0
-[tcp "app"]
-address = 127.0.0.1:$P
-EOT
+[tcp \"app\"]
+address = 127.0.0.1:$P"
+kubelet_swap <<<"$A"
 ln -s ..data/probe.ini "$CM/probe.ini"
 if serve_start "$CM/probe.ini"; then pass "reload: serve starts on a ConfigMap volume"; else
 	RC=? OUT= ERR=$(cat "$T/serve.err")
@@ -128,12 +128,7 @@ get "reload: the old config stays in force" /livez 503 "unhealthy: http \"down\"
 	pass "reload: probe_config_last_reload_success 0" ||
 	fail "reload: probe_config_last_reload_success 0" "$(metric probe_config_last_reload_success)"
 
-kubelet_swap <<EOT
-[serve]
-cache = 0
-[tcp "app"]
-address = 127.0.0.1:$P
-EOT
+kubelet_swap <<<"$A"
 wait_reloads 3
 get "reload: then a good one is taken" /livez 200 "healthy: 1 of 1 checks passed (liveness, *ms)"
 [ "$(metric probe_config_last_reload_success)" = 1 ] &&
@@ -187,10 +182,6 @@ get "reload: and it goes on serving" /livez 200 "healthy: 1 of 1 checks passed (
 serve_stop
 
 # 100 reloads under a loop of requests: none fails, memory stays flat.
-A="[serve]
-cache = 0
-[tcp \"app\"]
-address = 127.0.0.1:$P"
 B="$A
 [writable \"tmp\"]
 path = $T"
