@@ -214,9 +214,15 @@ out=$(cat "$T/hammer")
 [[ "$out" == *" requests, 0 errors" ]] && [[ "$out" != "0 requests"* ]] &&
 	pass "reload: every request answered during reloads ($out)" ||
 	fail "reload: every request answered during reloads" "$out"
-[ "$rss100" -le $((rss10 + 256)) ] &&
-	pass "reload: memory flat over 100 reloads (${rss10} KiB after 10, ${rss100} KiB after 100)" ||
+if [ -n "${PROBE_SANITIZED:-}" ]; then
+	# ASan holds freed memory in quarantine (up to 256 MB): RSS grows by
+	# design. Its leak checker at serve's exit is the test there.
+	skip "reload: memory flat over 100 reloads" "AddressSanitizer quarantines freed memory (${rss10} KiB after 10, ${rss100} KiB after 100); LeakSanitizer checks at exit"
+elif [ "$rss100" -le $((rss10 + 256)) ]; then
+	pass "reload: memory flat over 100 reloads (${rss10} KiB after 10, ${rss100} KiB after 100)"
+else
 	fail "reload: memory flat over 100 reloads" "${rss10} KiB after 10, ${rss100} KiB after 100"
+fi
 grep -q "refused\|config in force stays" "$T/serve.err" &&
 	fail "reload: no reload refused under load" "$(grep "stays" "$T/serve.err" | head -n 3)" ||
 	pass "reload: no reload refused under load"
