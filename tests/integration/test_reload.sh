@@ -196,7 +196,10 @@ changes() {
 }
 rss10=0
 for i in $(seq 100); do
-	if [ $((i % 2)) = 1 ]; then printf '%s\n' "$B" >"$T/load.ini"; else printf '%s\n' "$A" >"$T/load.ini"; fi
+	# Written atomically, as the kubelet does: a reload that meets a
+	# half-written file refuses it (tested above), which is not this test.
+	if [ $((i % 2)) = 1 ]; then printf '%s\n' "$B" >"$T/load.new"; else printf '%s\n' "$A" >"$T/load.new"; fi
+	mv "$T/load.new" "$T/load.ini"
 	kill -HUP "$SPID"
 	for _ in $(seq 250); do
 		[ "$(changes)" -ge "$i" ] && break
