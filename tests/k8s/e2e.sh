@@ -27,6 +27,7 @@ done
 T=$(mktemp -d /tmp/probe-e2e.XXXXXX)
 cleanup() {
 	podman pod rm -f -t 0 "$POD" >/dev/null 2>&1
+	podman volume rm -f "config-volume-$POD" >/dev/null 2>&1
 	chmod -R u+w "$T" 2>/dev/null
 	rm -rf "$T"
 }
@@ -34,9 +35,15 @@ trap cleanup EXIT
 . "$ROOT/tests/integration/lib.sh"
 RC=0 MS=0 OUT= ERR=
 
-mkdir -p "$T/pvc"
-chown 10001:10001 "$T/pvc"
-node "$HERE/pod.mjs" "$ROOT/deploy/k8s" "$T/pvc" "$T" || exit 1
+# The pod's claim, config-volume-app-python-0, is a Podman named volume:
+# made here and given to the app's user (fsGroup 10001 in the cluster),
+# it outlives the pod as the claim outlives a deleted pod.
+CLAIM=config-volume-$POD
+podman volume rm -f "$CLAIM" >/dev/null 2>&1
+podman volume create "$CLAIM" >/dev/null || exit 1
+VOL=$(podman volume inspect --format '{{.Mountpoint}}' "$CLAIM")
+chown 10001:10001 "$VOL"
+node "$HERE/pod.mjs" "$ROOT/deploy/k8s" "$T" || exit 1
 play() {
 	podman pod rm -f -t 0 "$POD" >/dev/null 2>&1
 	podman kube play --configmap "$T/configmap.yaml" "$T/pod.yaml" >"$T/play.log" 2>&1
@@ -98,23 +105,50 @@ OUT=$(cat "$T/out")
 FIRST=$(head -n 1 "$T/out")
 expect "readiness inside the pod: the volume is a mount of its own" 0 "healthy: 3 of 3 checks passed (readiness, *ms)"
 podman exec "$APP" python3 -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/")' >/dev/null 2>&1
-[ -s "$T/pvc/$POD/visits" ] && pass "the app keeps its data on the volume" ||
-	fail "the app keeps its data on the volume" "no $T/pvc/$POD/visits"
+[ -s "$VOL/$POD/visits" ] && pass "the app keeps its data on the volume" ||
+	fail "the app keeps its data on the volume" "no $VOL/$POD/visits"
 podman exec "$APP" /probe/probe liveness >/dev/null 2>&1
-before=$(cd "$T/pvc/$POD" && ls -A && sha256sum visits)
+before=$(cd "$VOL/$POD" && ls -A && sha256sum visits)
 podman exec "$APP" /probe/probe liveness >/dev/null 2>&1
-[ "$before" = "$(cd "$T/pvc/$POD" && ls -A && sha256sum visits)" ] &&
+[ "$before" = "$(cd "$VOL/$POD" && ls -A && sha256sum visits)" ] &&
 	pass "the probe leaves the app's data as it was" || fail "the probe leaves the app's data as it was" "changed"
 
-chmod 0555 "$T/pvc/$POD"
+# The data survives the pod: count visits, remove the pod (its claim, the
+# named volume, stays), play it again: the same count, and healthy.
+visits() {
+	podman exec "$APP" python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8080/visits").read().decode().strip())' 2>/dev/null
+}
+visit() {
+	podman exec "$APP" python3 -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/")' >/dev/null 2>&1
+}
+for _ in 1 2 3 4 5; do visit; done
+count=$(visits)
+podman pod rm -f -t 0 "$POD" >/dev/null 2>&1
+podman volume exists "$CLAIM" && [ -s "$VOL/$POD/visits" ] &&
+	pass "the pod removed, its claim $CLAIM stays with the data" ||
+	fail "the pod removed, its claim $CLAIM stays with the data" "volume or data gone"
+if play; then pass "the pod played again on the same claim"; else
+	OUT=$(cat "$T/play.log") fail "the pod played again on the same claim" "failed"; fi
+health "liveness after the pod came back" healthy 30
+again=$(visits)
+[ -n "$count" ] && [ "$count" -ge 6 ] && [ "$again" = "$count" ] &&
+	pass "the visit count survived the pod ($count before, $again after)" ||
+	fail "the visit count survived the pod" "$count before, $again after"
+RC=0
+podman exec "$APP" /probe/probe readiness >"$T/out" 2>&1 || RC=$?
+OUT=$(cat "$T/out")
+FIRST=$(head -n 1 "$T/out")
+expect "readiness after the pod came back" 0 "healthy: 3 of 3 checks passed (readiness, *ms)"
+
+chmod 0555 "$VOL/$POD"
 health "liveness, data directory read-only" unhealthy
 RC=1 FIRST=$(last_health_output)
 expect "liveness says why" 1 "unhealthy: writable \"data\": /data/$POD: cannot create a file: permission denied (EACCES)"
-chmod 0755 "$T/pvc/$POD"
+chmod 0755 "$VOL/$POD"
 health "liveness, writable again" healthy 5
 
 started=$(podman inspect --format '{{.State.StartedAt}}' "$APP")
-rm -rf "$T/pvc/$POD"
+rm -rf "$VOL/$POD"
 health "liveness, the data directory gone from the volume" unhealthy
 RC=1 FIRST=$(last_health_output)
 expect "liveness says why" 1 "unhealthy: writable \"data\": /data/$POD: no such file or directory (ENOENT)"

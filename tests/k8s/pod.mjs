@@ -1,16 +1,16 @@
-// pod.mjs KUSTOMIZATION DATA_DIR OUT_DIR: the StatefulSet's pod, as a Pod
+// pod.mjs KUSTOMIZATION OUT_DIR: the StatefulSet's pod, as a Pod
 // that `podman kube play` can run (Podman does not play StatefulSets).
 // Kept as in the StatefulSet: containers, init container, probes, security
 // context, the probe's emptyDir and ConfigMap. Changed for Podman: the pod
 // is app-python-0 with its name written in (no downward API), images are
-// the local test builds, and the volume claim is a host directory.
+// the local test builds, and the volume claim is a Podman named volume.
 // Writes OUT_DIR/pod.yaml and OUT_DIR/configmap.yaml.
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { render } from "./render.mjs";
 
-const [dir, dataDir, out] = process.argv.slice(2);
+const [dir, out] = process.argv.slice(2);
 const docs = render(dir);
 const sts = docs.find((d) => d.kind === "StatefulSet");
 const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === "probe-config");
@@ -27,8 +27,11 @@ for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
     if (typeof e.value === "string") e.value = e.value.replace("$(POD_NAME)", name);
   }
 }
+// The claim the StatefulSet controller would make for pod 0 (CLAIM-POD);
+// Podman gives it a named volume of that name, which outlives the pod.
 for (const t of sts.spec.volumeClaimTemplates)
-  spec.volumes.push({ name: t.metadata.name, hostPath: { path: dataDir, type: "Directory" } });
+  spec.volumes.push({ name: t.metadata.name,
+    persistentVolumeClaim: { claimName: `${t.metadata.name}-${name}` } });
 
 // Podman removes a "once" init container after it ran, racing with its
 // exit (Podman 4.3); "always" keeps it, and it runs once per pod start.

@@ -128,6 +128,10 @@ function semantic(target, docs, sts) {
   const vct = sts.spec.volumeClaimTemplates?.[0];
   check(`${t} one ReadWriteOnce 1Gi claim per pod`, vct && vct.spec.accessModes.join() === "ReadWriteOnce" &&
     vct.spec.resources.requests.storage === "1Gi");
+  check(`${t} the claim is config-volume (claims config-volume-app-python-N), the app mounts it at /data`,
+    vct?.metadata.name === "config-volume" &&
+    pod.containers.find((c) => c.name === "app")?.volumeMounts
+      .some((m) => m.name === "config-volume" && m.mountPath === "/data"));
   check(`${t} everything in namespace stateful`, docs.every((d) =>
     d.kind === "Namespace" ? d.metadata.name === "stateful" : d.metadata.namespace === "stateful"));
 
@@ -163,7 +167,7 @@ function semantic(target, docs, sts) {
   }
   if (sidecar) {
     check(`${t} the sidecar mounts the data volume where the app does, and the config`,
-      mounts(sidecar).data?.mountPath === mounts(app).data?.mountPath &&
+      mounts(sidecar)["config-volume"]?.mountPath === mounts(app)["config-volume"]?.mountPath &&
       mounts(sidecar)["probe-config"]?.readOnly === true);
   }
   if (exec) {
