@@ -188,7 +188,7 @@ static ssize_t
 call(struct runner *r, char op, int fd, long wait_ms, char *buf, size_t cap)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct request rq = { op, ++r->seq };
+	struct request rq;
 	struct iovec iov = { &rq, sizeof(rq) };
 	struct pollfd pfd = { r->fd, POLLIN, 0 };
 	double until = now_ms() + (double)wait_ms;
@@ -197,6 +197,9 @@ call(struct runner *r, char op, int fd, long wait_ms, char *buf, size_t cap)
 	ssize_t n;
 	int p;
 
+	memset(&rq, 0, sizeof(rq));	/* no uninitialised padding on the wire */
+	rq.op = op;
+	rq.seq = ++r->seq;
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;

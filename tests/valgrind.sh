@@ -127,10 +127,29 @@ for path in /livez /readyz '/startupz?format=json' /metrics /nope; do
 	python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT$path" >/dev/null 2>&1
 done
 python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT/livez" POST >/dev/null 2>&1
+# Reloads: a changed file (seen by inotify), a bad one, SIGHUP; then runs.
+cp "$T/v.ini" "$T/v.good"
+printf '[tcp "more"]
+address = 127.0.0.1:1
+' >>"$T/v.ini"
+wait_until grep -q "reloaded: " "$T/vg"
+printf '[tcp "bad"]
+address = nowhere
+' >"$T/v.ini"
+wait_until grep -q "config in force stays" "$T/vg"
+mv "$T/v.good" "$T/v.ini"
+kill -HUP "$spid"
+for path in /livez /readyz /metrics; do
+	python3 "$HERE/helpers/get.py" "http://127.0.0.1:$SPORT$path" >/dev/null 2>&1
+done
 kill -TERM "$spid"
 wait "$spid"
 rc=$?
 [ "$rc" = 0 ] || rc=99
-verdict "probe serve, every endpoint, SIGTERM" "$rc"
+[ "$(grep -c "reloaded: " "$T/vg")" -ge 2 ] && grep -q "config in force stays" "$T/vg" || {
+	echo "the reloads did not happen:" >>"$T/vg"
+	rc=99
+}
+verdict "probe serve, every endpoint, reloads, SIGTERM" "$rc"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
