@@ -7,6 +7,10 @@
 #   make static-test  the integration tests against bin/probe-static
 #   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
 #   make repro-test two builds in two directories give the same bytes
+#   make release    dist/: static binaries for amd64 and arm64, SBOMs, SHA256SUMS
+#   make release-test  the same, checked (checksums, SBOM schema and contents)
+#   make deb        dist/probe_VERSION_ARCH.deb (dpkg-buildpackage, lintian)
+#   make deb-test   that package installed, used and removed in a clean Debian
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
@@ -60,7 +64,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test repro-test image-test k8s-test monitoring e2e-test bench bench-serve fuzz
+	static static-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -170,6 +174,37 @@ static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
 repro-test:
 	tests/repro.sh $(ARCH)
 
+# dist/: the static binaries for linux/amd64 and linux/arm64, the SBOM of
+# each (CycloneDX, NAME.cdx.json) and SHA256SUMS.
+release:
+	$(MAKE) static ARCH=x86_64
+	$(MAKE) static ARCH=aarch64
+	scripts/release.sh dist
+
+# The release checked: SHA256SUMS, and each SBOM against the CycloneDX
+# schema and against what the linker took (tests/release/sbom-check.mjs).
+release-test: release
+	@$(DEPS) node
+	cd tests/release && npm ci --no-audit --no-fund --loglevel=error
+	cd dist && sha256sum -c SHA256SUMS
+	node tests/release/sbom-check.mjs \
+		dist/probe-linux-amd64 build/static/x86_64/obj/probe.map \
+		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map
+
+# dist/probe_VERSION_ARCH.deb with Debian's tools (debian/): the static
+# binary, man page, examples; lintian must report no error.
+deb:
+	@$(DEPS) build static deb
+	dpkg-buildpackage -b -us -uc
+	mkdir -p dist
+	mv ../probe_*.deb ../probe_*.buildinfo ../probe_*.changes dist/
+	lintian --fail-on error dist/probe_*.deb
+
+# The package installed into a clean Debian root (a container), used for
+# a real check, and removed.
+deb-test: deb
+	tests/deb.sh dist/probe_*_$(shell dpkg --print-architecture).deb
+
 image-test:
 	tests/image/run.sh
 
@@ -221,6 +256,6 @@ install: bin/probe
 	install -m 0644 docs/probe.1 $(DESTDIR)$(MANDIR)/man1/probe.1
 
 clean:
-	rm -rf build bin
+	rm -rf build bin dist
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

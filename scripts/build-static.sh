@@ -264,8 +264,15 @@ make -C "$ROOT" -s BUILD="$W/obj" CC="$CC" \
 	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
 	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
-	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none" \
+	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-Map=$W/obj/probe.map" \
 	"$W/obj/bin/probe"
 mkdir -p "$(dirname "$OUT")"
 cp "$W/obj/bin/probe" "$OUT"
+
+# 8. Its SBOM, OUT.cdx.json, from the linker's map: what went in.
+python3 "$ROOT/scripts/sbom.py" "$OUT.cdx.json" "$OUT" "$W/obj/probe.map" "$ARCH" "$W/src" \
+	"curl=$CURL_VERSION=$CURL_ORIG=$CURL_SHA256" \
+	"mbedtls=$MBEDTLS_VERSION=$MBEDTLS_ORIG=$MBEDTLS_SHA256" \
+	"nghttp2=$NGHTTP2_VERSION=$NGHTTP2_ORIG=$NGHTTP2_SHA256" \
+	"libmicrohttpd=$MHD_VERSION=$MHD_ORIG=$MHD_SHA256"
 say "$OUT: $(stat -c %s "$OUT") bytes, $(file -b "$OUT" | cut -d, -f1-5)"

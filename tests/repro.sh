@@ -26,8 +26,15 @@ a=$(sha256sum <"$T/first.bin" | cut -d' ' -f1)
 b=$(sha256sum <"$T/second-build-dir.bin" | cut -d' ' -f1)
 if [ "$a" = "$b" ]; then
 	echo "ok - $ARCH: two builds in two directories are byte-identical (sha256 $a, $(stat -c %s "$T/first.bin") bytes)"
-	echo "1 passed, 0 failed"
-	exit 0
+	if cmp -s "$T/first.bin.cdx.json" "$T/second-build-dir.bin.cdx.json"; then
+		echo "ok - $ARCH: and so are their SBOMs"
+		echo "2 passed, 0 failed"
+		exit 0
+	fi
+	echo "FAIL - $ARCH: the SBOMs differ:"
+	diff "$T/first.bin.cdx.json" "$T/second-build-dir.bin.cdx.json" | head -n 20
+	echo "1 passed, 1 failed"
+	exit 1
 fi
 echo "FAIL - $ARCH: the two builds differ: $a against $b"
 cmp -l "$T/first.bin" "$T/second-build-dir.bin" | head -n 10 | while read -r off _ _; do

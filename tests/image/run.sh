@@ -101,6 +101,25 @@ done
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 [ "$size" -le 1572864 ] && pass "image size $size bytes (at most 1.5 MB)" ||
 	fail "image size" "$size bytes, more than 1.5 MB"
+# The SBOM in the image is the one of its /probe.
+for arch in amd64 arm64; do
+	mnt=$(podman image mount "$IMAGE-$arch")
+	label=$(podman image inspect --format '{{index .Labels "dev.probe.sbom"}}' "$IMAGE-$arch")
+	if [ -n "$mnt" ] && [ "$label" = /sbom.cdx.json ] && python3 - "$mnt" <<'PY'; then
+import hashlib, json, sys
+root = sys.argv[1]
+bom = json.load(open(root + "/sbom.cdx.json"))
+digest = hashlib.sha256(open(root + "/probe", "rb").read()).hexdigest()
+assert bom["specVersion"] == "1.5", bom["specVersion"]
+assert bom["metadata"]["component"]["hashes"][0]["content"] == digest
+assert {"curl", "mbedtls", "musl"} <= {c["name"] for c in bom["components"]}
+PY
+		pass "the $arch image's /sbom.cdx.json (label dev.probe.sbom) describes its /probe"
+	else
+		fail "the $arch image's SBOM" "label '$label', mount '$mnt'"
+	fi
+	podman image unmount "$IMAGE-$arch" >/dev/null 2>&1
+done
 user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
 [ "$user" = 65532:65532 ] && pass "image runs as 65532:65532" || fail "image user" "$user"
 entry=$(podman image inspect --format '{{.Config.Entrypoint}}' "$IMAGE")

@@ -1,0 +1,28 @@
+#!/bin/sh
+# release.sh DIR: the release files in DIR, from the static builds in bin/
+# (make release builds them): probe-linux-amd64 and probe-linux-arm64,
+# each with its SBOM (NAME.cdx.json), and SHA256SUMS of them all.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:?usage: release.sh DIR}
+native=$(uname -m)
+
+# bin_for ARCH: where make static put the binary for ARCH.
+bin_for() {
+	if [ "$1" = "$native" ]; then echo "$ROOT/bin/probe-static"; else echo "$ROOT/bin/probe-static-$1"; fi
+}
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+for pair in x86_64:amd64 aarch64:arm64; do
+	arch=${pair%%:*}
+	name=probe-linux-${pair#*:}
+	src=$(bin_for "$arch")
+	[ -f "$src" ] && [ -f "$src.cdx.json" ] ||
+		{ echo "release: no $src or its SBOM: run make static ARCH=$arch" >&2; exit 1; }
+	cp "$src" "$OUT/$name"
+	cp "$src.cdx.json" "$OUT/$name.cdx.json"
+done
+(cd "$OUT" && sha256sum probe-linux-* >SHA256SUMS)
+echo "release: $OUT:"
+(cd "$OUT" && ls -l probe-linux-* SHA256SUMS | awk '{ print "  " $5 "\t" $9 }')
