@@ -489,10 +489,13 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	result_detail(res, "Check(\"%.60s\") at %s%s over %s%s",
 	    g->service ? g->service : "", g->unix_socket ? "unix socket " : "",
 	    g->unix_socket ? g->unix_socket : url, g->tls ? "TLS" : "h2c", hdrs);
-	if (rc != CURLE_OK)
-		ret = failure(g, curl, rc, errbuf, r, timeout_ms, res);
-	else
+	/* A server may reset the stream once it has answered: grpc-js sends
+	 * RST_STREAM after a trailers-only reply while the request is still
+	 * coming. Its grpc-status stands. */
+	if (rc == CURLE_OK || (rc == CURLE_HTTP2_STREAM && r->status != -1))
 		ret = judge(g, curl, r, res);
+	else
+		ret = failure(g, curl, rc, errbuf, r, timeout_ms, res);
 out:
 	curl_slist_free_all(headers);
 	curl_slist_free_all(ct);
