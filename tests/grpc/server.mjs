@@ -90,18 +90,16 @@ const hostile = {
       { "grpc-status": "16", "grpc-message": "missing%20or%20wrong%20token" }));
     s.end(ok ? message([0x08, 0x01]) : Buffer.alloc(0));
   }),
-  // As grpc-js answers an unknown method: a trailers-only reply at once,
-  // then (the request still open) a reset of the stream. The answer
-  // stands, whichever of the two libcurl sees first.
-  answerreset: (() => {
-    const server = http2.createServer();
-    server.on("stream", (s) => {
-      s.on("error", () => {});
-      s.respond({ ...grpcHeaders, "grpc-status": "12" }, { endStream: true });
-      s.close(http2.constants.NGHTTP2_CANCEL);
+  // The first stream ends with RST_STREAM NO_ERROR and no answer (as a
+  // server that answered too early may look to libcurl), the next SERVING.
+  resetonce: (() => {
+    let first = true;
+    return h2((s) => {
+      if (first) { first = false; s.close(http2.constants.NGHTTP2_NO_ERROR); return; }
+      s.respond(grpcHeaders, { waitForTrailers: true });
+      s.on("wantTrailers", () => s.sendTrailers({ "grpc-status": "0" }));
+      s.end(message([0x08, 0x01]));
     });
-    server.on("sessionError", () => {});
-    return server;
   })(),
   http1: http.createServer((req, res) => res.end("ok\n")),
   garbage: net.createServer((c) => {
