@@ -12,9 +12,9 @@ hostile() {
 
 hostile "endless headers" /endless-headers 'unhealthy: http "h": too large response headers*'
 hostile "a 1 MB header line" /huge-header 'unhealthy: http "h": response header line too large (or out of memory)'
-hostile "slowloris, a byte every 200ms" /slowloris 'unhealthy: http "h": timed out after 500ms waiting for the response'
+hostile "slowloris, a byte every 200ms" /slowloris 'unhealthy: http "h": timed out after 500ms*'
 hostile "body shorter than Content-Length" /short-body 'unhealthy: http "h": connection closed with 90 bytes of the body missing'
-hostile "body stalls" /stalled-body 'unhealthy: http "h": timed out after 500ms reading the response'
+hostile "body stalls" /stalled-body 'unhealthy: http "h": timed out after 500ms*'
 hostile "closed in the middle of the headers" /cut-headers \
 	'unhealthy: http "h": connection closed in the middle of the response headers (HTTP 200)'
 hostile "invalid status line" /bad-status 'unhealthy: http "h": unsupported HTTP version in response'
