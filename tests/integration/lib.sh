@@ -44,8 +44,11 @@ start_ms() {
 	done
 	printf '%s\n' "${all[@]}" | sort -n | sed -n 3p
 }
-START_MS=$(start_ms)
-echo "# a bare run of the probe takes ${START_MS}ms here: time limits allow it on top"
+START_MS=0
+if [ -n "${PROBE:-}" ] && [ -x "$PROBE" ]; then
+	START_MS=$(start_ms)
+	echo "# a bare run of the probe takes ${START_MS}ms here: time limits allow it on top"
+fi
 
 pass() {
 	passed=$((passed + 1))
