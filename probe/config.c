@@ -15,7 +15,6 @@
 #include "parse.h"
 #include "util.h"
 
-#define CONFIG_MAX_SIZE (1024L * 1024)
 #define SECTION_MAX_KEYS 64
 #define CHECK_NAME_MAX 63
 #define SYNTAX_ERROR "syntax error (expected [section] or key = value)"

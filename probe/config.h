@@ -76,9 +76,11 @@ struct config_args {
  * first thing to say about a command line); returns 0 or -1 with err. */
 int config_check_args(const struct config_args *args, char *err, size_t errlen);
 
+#define CONFIG_MAX_SIZE (1024L * 1024)	/* the largest config file read */
+
 /*
- * Read the file at path whole (at most 1 MiB) into *text, which the caller
- * frees. Returns 0, or -1 with err holding "PATH: what is wrong".
+ * Read the file at path whole (at most CONFIG_MAX_SIZE) into *text, which
+ * the caller frees. Returns 0, or -1 with err holding "PATH: what is wrong".
  */
 int config_read(const char *path, char **text, size_t *len, char *err,
     size_t errlen);

@@ -23,8 +23,6 @@
 #include "run.h"
 #include "runner.h"
 
-#define CONFIG_TEXT_MAX (1024 * 1024)	/* as config_read() */
-
 struct request {
 	char op;		/* 'r': run the checks, 'c': load the config passed */
 	uint32_t seq;
@@ -83,7 +81,7 @@ static void
 load_once(struct config *cfg, const struct config_source *src, int fd,
     struct runner_reply *rep)
 {
-	static char buf[CONFIG_TEXT_MAX];
+	static char buf[CONFIG_MAX_SIZE];
 	char *text = (char *)(rep + 1);
 	struct config next;
 	ssize_t n;
