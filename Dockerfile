@@ -9,7 +9,8 @@
 # The build stage runs on the build machine's platform and cross-compiles
 # for the target (TARGETARCH) with the same script as `make static`
 # (scripts/build-static.sh); its unit tests run natively. The commit's time
-# as SOURCE_DATE_EPOCH makes the binary reproducible (make repro-test).
+# as SOURCE_DATE_EPOCH makes the binary reproducible (make repro-test), and
+# with --timestamp the image too: same commit, same digest (make image-test).
 FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH=0

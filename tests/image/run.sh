@@ -22,7 +22,7 @@ REPRO=(--build-arg "SOURCE_DATE_EPOCH=$SDE" --timestamp "$SDE"
 build() {
 	local log=$1
 	shift
-	if ! podman build --network host "${REPRO[@]}" "$@" "$ROOT" >"$log" 2>&1; then
+	if ! podman build --network host "${REPRO[@]}" "$@" "${CONTEXT:-$ROOT}" >"$log" 2>&1; then
 		tail -n 40 "$log"
 		echo "image-test: podman build $* failed"
 		exit 1
@@ -49,7 +49,7 @@ cleanup() {
 	podman rm -f -i -t 0 probe-hc >/dev/null 2>&1
 	podman rm -f -i -t 0 probe-hc2 >/dev/null 2>&1
 	podman manifest rm "$MULTI" >/dev/null 2>&1
-	podman rmi "$IMAGE-amd64" "$IMAGE-arm64" >/dev/null 2>&1
+	podman rmi "$IMAGE-amd64" "$IMAGE-arm64" "$IMAGE-again" >/dev/null 2>&1
 	[ -n "${NS:-}" ] && ip netns delete "$NS" 2>/dev/null
 	kill "$httpd" ${httpd8080:-} 2>/dev/null
 	wait "$httpd" 2>/dev/null
@@ -210,4 +210,20 @@ podman rm -f -t 0 probe-hc2 >/dev/null 2>&1
 podman rmi -f localhost/probe-hc:test >/dev/null 2>&1
 kill "$httpd8080" 2>/dev/null
 ip netns delete "$NS"
+
+# Reproducible: the same commit built again, without the layer cache and
+# from a copy of the tree in another directory, gives the same image.
+echo "# building $IMAGE-again from a copy of the tree, without the cache"
+start=$(date +%s)
+mkdir "$T/tree"
+tar -C "$ROOT" --exclude=./build --exclude=./bin --exclude=./dist --exclude=./.git \
+	--exclude=node_modules -c . | tar -x -C "$T/tree"
+CONTEXT=$T/tree build /tmp/probe-image-again.log -q --no-cache \
+	--platform linux/amd64 -t "$IMAGE-again"
+echo "# built in $(($(date +%s) - start))s"
+first=$(podman image inspect --format '{{.Id}} {{.Digest}}' "$IMAGE-amd64")
+again=$(podman image inspect --format '{{.Id}} {{.Digest}}' "$IMAGE-again")
+[ "$first" = "$again" ] && pass "reproducible: a second build from another directory has the same id and digest" ||
+	fail "reproducible: a second build from another directory has the same id and digest" \
+		"first: $first; again: $again"
 summary
