@@ -3,6 +3,8 @@
 # exec, run, exit), timed side by side in one hyperfine run against the
 # same nginx on loopback and the same data directory:
 #   the floor (bench/floor.c, static musl: the same work, nothing else),
+#   the floor per check (the same, each part in a process of its own, as
+#   the probe runs its checks: the floor of that design),
 #   probe static and dynamic (one http check; http + mount + writable;
 #   one https check, TLS 1.3 with an ECDSA certificate and its CA),
 #   one grpc check against the gRPC project's Node health server (h2c),
@@ -24,36 +26,12 @@ make -C "$ROOT" -s build/rss
 
 T=$(mktemp -d /tmp/probe-bench.XXXXXX)
 DATA=$(mktemp -d /var/tmp/probe-bench-data.XXXXXX)
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
-TPORT=$(free_port)
-mkdir -p "$T/logs"
-"$HERE/../tests/helpers/mkcerts.sh" "$T/certs" >/dev/null 2>&1
-cat >"$T/nginx.conf" <<EOT
-worker_processes 1;
-error_log $T/logs/error.log;
-pid $T/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $T;
-    server { listen 127.0.0.1:$PORT; location /health { return 200 "ok\n"; } }
-    server {
-        listen 127.0.0.1:$TPORT ssl;
-        ssl_certificate $T/certs/ip.crt;
-        ssl_certificate_key $T/certs/ip.key;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        location /health { return 200 "ok\n"; }
-    }
-}
-EOT
-nginx -c "$T/nginx.conf" -p "$T"
+. "$HERE/lib.sh"
+nginx_start "$T"
 mkdir "$T/grpc"
 node "$ROOT/tests/grpc/server.mjs" "$T/certs" "$T/grpc" 2>"$T/grpc.log" &
 grpcd=$!
-trap 'nginx -c "$T/nginx.conf" -p "$T" -s stop 2>/dev/null; kill $grpcd; rm -rf "$T" "$DATA"' EXIT
+trap 'nginx_stop "$T"; kill $grpcd; rm -rf "$T" "$DATA"' EXIT
 for i in $(seq 100); do [ -e "$T/grpc/ready" ] && break; sleep 0.05; done
 URL=http://127.0.0.1:$PORT/health
 cat >"$T/http.ini" <<EOT
@@ -78,12 +56,13 @@ path = /
 [writable "data"]
 path = $DATA
 EOT
-for i in $(seq 50); do curl -fsS -o /dev/null "$URL" && break; sleep 0.05; done
 
 # name|command
 cat >"$OUT/commands" <<EOT
 floor, http|$OUT/floor 127.0.0.1 $PORT /health
 floor, http+mount+writable|$OUT/floor 127.0.0.1 $PORT /health $DATA
+floor per check, http|$OUT/floor -f 127.0.0.1 $PORT /health
+floor per check, http+mount+writable|$OUT/floor -f 127.0.0.1 $PORT /health $DATA
 probe static, http|$ROOT/bin/probe-static -q -c $T/http.ini
 probe static, http+mount+writable|$ROOT/bin/probe-static -q -c $T/full.ini
 probe dynamic, http|$ROOT/bin/probe -q -c $T/http.ini

@@ -5,14 +5,26 @@
  * connects, sends one GET, reads the status line; with DIR, also reads
  * /proc/self/mountinfo whole, and creates, writes 512 bytes to, fsyncs,
  * reads back and unlinks a file in DIR. Exits 0 on "HTTP/1.x 2xx/3xx".
+ *   floor -f HOST PORT PATH [DIR]
+ * does the same parts (http; mountinfo; the file) each in a child process of
+ * its own, as the probe does: the floor of that design.
+ *   floor -n N HOST PORT PATH
+ * is the least an HTTP prober can do (make bench-node): N GETs, each on a
+ * connection of its own as the kubelet's httpGet probes are; prints its own
+ * CPU time (user+sys) and wall time per request in microseconds and the
+ * number of failed requests.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int
@@ -39,18 +51,27 @@ http(const char *host, int port, const char *path)
 }
 
 static int
-files(const char *dir)
+mounts(void)
 {
-	char buf[65536], data[512], back[512], name[512];
+	char buf[65536];
 	ssize_t n;
-	int fd, ok;
+	int fd;
 
 	if ((fd = open("/proc/self/mountinfo", O_RDONLY)) < 0)
 		return 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		;
 	close(fd);
-	snprintf(name, sizeof(name), "%s/.floor", dir);
+	return n == 0;
+}
+
+static int
+writes(const char *dir)
+{
+	char data[512], back[512], name[512];
+	int fd, ok;
+
+	snprintf(name, sizeof(name), "%s/.floor.%d", dir, (int)getpid());
 	memset(data, 'x', sizeof(data));
 	if ((fd = open(name, O_RDWR | O_CREAT | O_EXCL, 0600)) < 0)
 		return 0;
@@ -61,10 +82,89 @@ files(const char *dir)
 	return unlink(name) == 0 && ok;
 }
 
+static int
+part(int i, char **argv)
+{
+	switch (i) {
+	case 0:
+		return http(argv[0], atoi(argv[1]), argv[2]);
+	case 1:
+		return mounts();
+	default:
+		return writes(argv[3]);
+	}
+}
+
+/*
+ * The same parts, each in a child process of its own that reports one byte
+ * over a pipe, the parent polling the pipes and reaping the children: the
+ * floor of the probe's process-per-check design.
+ */
+static int
+forked(int parts, char **argv)
+{
+	struct pollfd pfd[3];
+	pid_t pid[3];
+	int i, p[2], ok = 1, left = parts;
+	char c;
+
+	for (i = 0; i < parts; i++) {
+		if (pipe(p) != 0 || (pid[i] = fork()) < 0)
+			return 0;
+		if (pid[i] == 0) {
+			c = (char)part(i, argv);
+			_exit(write(p[1], &c, 1) == 1 ? 0 : 1);
+		}
+		close(p[1]);
+		pfd[i].fd = p[0];
+		pfd[i].events = POLLIN;
+	}
+	while (left > 0 && poll(pfd, (nfds_t)parts, 10000) > 0)
+		for (i = 0; i < parts; i++)
+			if (pfd[i].fd >= 0 && pfd[i].revents != 0) {
+				ok &= read(pfd[i].fd, &c, 1) == 1 && c == 1;
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				left--;
+			}
+	for (i = 0; i < parts; i++)
+		waitpid(pid[i], NULL, 0);
+	return ok && left == 0;
+}
+
+static double
+usec(struct timeval tv)
+{
+	return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec;
+}
+
+static int
+loop(long n, const char *host, int port, const char *path)
+{
+	struct timespec t0, t1;
+	struct rusage ru;
+	long i, failed = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++)
+		failed += !http(host, port, path);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%.1f %.1f %ld\n", (usec(ru.ru_utime) + usec(ru.ru_stime)) / (double)n,
+	    ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / (double)n, failed);
+	return failed == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[1], "-n") == 0 && atol(argv[2]) > 0)
+		return loop(atol(argv[2]), argv[3], atoi(argv[4]), argv[5]);
+	if (argc >= 5 && strcmp(argv[1], "-f") == 0)
+		return forked(argc == 5 ? 1 : 3, argv + 2) ? 0 : 1;
 	if (argc < 4)
 		return 2;
-	return http(argv[1], atoi(argv[2]), argv[3]) && (argc < 5 || files(argv[4])) ? 0 : 1;
+	return http(argv[1], atoi(argv[2]), argv[3]) &&
+	    (argc < 5 || (mounts() && writes(argv[4]))) ? 0 : 1;
 }
