@@ -15,6 +15,7 @@
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
 #   make bench      whole-process cost against curl, wget, python and a floor
+#   make bench-node the same through runc exec, and probe serve's cost per probe
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (tests/fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
 # Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
@@ -64,7 +65,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
-	static static-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-serve fuzz
+	static static-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -213,6 +214,9 @@ e2e-test:
 
 bench: $(RSS)
 	bench/bench.sh
+
+bench-node:
+	bench/node.sh
 
 bench-serve: static
 	@$(DEPS) bench

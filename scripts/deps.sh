@@ -16,7 +16,7 @@ for group in "$@"; do
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils bzip2 file python3" ;;
 	image) pkgs="$pkgs podman runc debootstrap iproute2" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools" ;;
+	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc" ;;
 	monitoring) pkgs="$pkgs prometheus" ;;
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
