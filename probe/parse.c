@@ -338,14 +338,10 @@ append(char *buf, size_t *len, const char *s, size_t n)
 char *
 expand_env(const char *s, char *err, size_t errlen)
 {
-	char *buf, name[128];
+	char buf[EXPAND_MAX], name[128], *ret;
 	const char *p, *close, *sep, *val;
 	size_t len = 0, nlen;
 
-	if ((buf = malloc(EXPAND_MAX)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	buf[0] = '\0';
 	for (p = s; *p != '\0';) {
 		if (strncmp(p, "$${", 3) == 0) {
@@ -391,11 +387,12 @@ expand_env(const char *s, char *err, size_t errlen)
 			goto toolong;
 		p = close + 1;
 	}
-	return buf;
+	if ((ret = strdup(buf)) == NULL)
+		snprintf(err, errlen, "out of memory");
+	return ret;
 toolong:
 	snprintf(err, errlen, "value is longer than %d characters after expansion",
 	    EXPAND_MAX - 1);
 fail:
-	free(buf);
 	return NULL;
 }
