@@ -568,8 +568,10 @@ fail:
 	return -1;
 }
 
-int
-config_check_args(const struct config_args *a, char *err, size_t errlen)
+/* Each option of a must have a check of its type to apply to (the first
+ * thing to say about a command line); returns 0 or -1 with err. */
+static int
+check_args(const struct config_args *a, char *err, size_t errlen)
 {
 	size_t i, j;
 
@@ -604,8 +606,6 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 		    "command line");
 		return -1;
 	}
-	if (args != NULL && config_check_args(args, err, errlen) != 0)
-		return -1;
 	if (path != NULL && load_text(cfg, path, text, len, err, errlen) != 0)
 		return -1;
 	for (i = 0; args != NULL && i < args->nchecks; i++)
@@ -619,20 +619,46 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 }
 
 int
+config_source_load(const struct config_source *src,
+    const struct config_args *args, struct config *cfg, char **text,
+    size_t *len, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	*text = NULL;
+	*len = 0;
+	/* A wrong command line is named before a missing file. */
+	if (args != NULL && check_args(args, err, errlen) != 0)
+		return -1;
+	if (src->path != NULL && config_read(src->path, text, len, err, errlen) != 0)
+		return -1;
+	return src->load(cfg, *text, *len, src->arg, err, errlen);
+}
+
+struct args_source {
+	const char *path;
+	const struct config_args *args;
+};
+
+static int
+load_args(struct config *cfg, const char *text, size_t len, void *arg,
+    char *err, size_t errlen)
+{
+	const struct args_source *as = arg;
+
+	return config_load_text(cfg, as->path, text, len, as->args, err, errlen);
+}
+
+int
 config_load_args(struct config *cfg, const char *path,
     const struct config_args *args, char *err, size_t errlen)
 {
-	char *text = NULL;
-	size_t len = 0;
+	struct args_source as = { path, args };
+	struct config_source src = { path, load_args, &as };
+	char *text;
+	size_t len;
 	int ret;
 
-	memset(cfg, 0, sizeof(*cfg));
-	/* A wrong command line is named before a missing file. */
-	if (args != NULL && config_check_args(args, err, errlen) != 0)
-		return -1;
-	if (path != NULL && config_read(path, &text, &len, err, errlen) != 0)
-		return -1;
-	ret = config_load_text(cfg, path, text, len, args, err, errlen);
+	ret = config_source_load(&src, args, cfg, &text, &len, err, errlen);
 	free(text);
 	return ret;
 }

@@ -72,10 +72,6 @@ struct config_args {
 				 * readable now (else only at run time) */
 };
 
-/* Each option of args must have a check of its type to apply to (the
- * first thing to say about a command line); returns 0 or -1 with err. */
-int config_check_args(const struct config_args *args, char *err, size_t errlen);
-
 #define CONFIG_MAX_SIZE (1024L * 1024)	/* the largest config file read */
 
 /*
@@ -87,7 +83,8 @@ int config_read(const char *path, char **text, size_t *len, char *err,
 
 /*
  * Like config_load_args, from len bytes of text already read from path
- * (path NULL: no file, text unused).
+ * (path NULL: no file, text unused), without checking the options of args
+ * against its checks: config_source_load did that, once.
  */
 int config_load_text(struct config *cfg, const char *path, const char *text,
     size_t len, const struct config_args *args, char *err, size_t errlen);
@@ -112,6 +109,17 @@ struct config_source {
 	    char *err, size_t errlen);
 	void *arg;
 };
+
+/*
+ * The first load from src: the options of args (may be NULL) checked
+ * against its checks (a wrong command line is named before a missing
+ * file), src->path read unless NULL into *text and *len (the caller frees
+ * *text, and keeps it to load again), then src->load. Returns 0, or -1
+ * with err filled; config_free() cfg in either case.
+ */
+int config_source_load(const struct config_source *src,
+    const struct config_args *args, struct config *cfg, char **text,
+    size_t *len, char *err, size_t errlen);
 
 /* Mark the checks that run for kind; returns how many. */
 size_t config_select(struct config *cfg, unsigned kind);

@@ -435,10 +435,8 @@ main(int argc, char **argv)
 			o.config = CONFIG_DEFAULT_PATH;
 	}
 	src.path = o.config;
-	if (config_check_args(&o.args, err, sizeof(err)) != 0 ||
-	    (o.config != NULL && config_read(o.config, &text, &len, err,
-	    sizeof(err)) != 0) ||
-	    load_config(&cfg, text, len, &o, err, sizeof(err)) != 0) {
+	if (config_source_load(&src, &o.args, &cfg, &text, &len, err,
+	    sizeof(err)) != 0) {
 		ret = errorf("%s", err);
 		goto out;
 	}
