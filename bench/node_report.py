@@ -6,8 +6,9 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
+
+from chart import bar_chart
 
 PODS, PROBES, PERIOD_S = 110, 3, 10
 TITLE = "## On a node: the container runtime's share"
@@ -94,26 +95,18 @@ head = lines.index("| probe | CPU per probe | wall per probe | %% of one core, %
                    % (PODS, PROBES, PERIOD_S))
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines[head:head + len(rows) + 2]) + "\n")
 
-data = os.path.join(out, "chart.dat")
-with open(data, "w") as f:
-    for name, c, _ in rows:
-        short = name.replace("probe serve, a check run per request", "serve, checks run")
-        short = short.replace("probe serve, from its cache", "serve, cached")
-        f.write('"%s" %.4f\n' % (short.replace(", ", "\\n").replace(": ", "\\n"), c))
-gp = """set terminal pngcairo size 1100,560 font "sans,10"
-set output "%s"
-set title "probe on a node: CPU per probe, user+sys (lower is better)"
-set ylabel "ms (log scale)"
-set logscale y
-set style fill solid 0.8
-set boxwidth 0.6
-set grid ytics
-set xtics font "sans,7"
-set key off
-set bmargin 6
-plot "%s" using 0:2:xtic(1) with boxes lc rgb "#3b75af", "" using 0:2:(sprintf("%%.3f", $2)) with labels offset 0,0.8
-""" % (os.path.join(docs, "performance-node.png"), data)
-subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+
+
+def label(name):
+    name = name.replace("probe serve, a check run per request", "serve, checks run")
+    name = name.replace("probe serve, from its cache", "serve, cached")
+    return name.replace(", ", "\\n").replace(": ", "\\n")
+
+
+bar_chart(os.path.join(docs, "performance-node.png"), os.path.join(out, "chart.dat"),
+          [(label(name), c) for name, c, _ in rows],
+          "probe on a node: CPU per probe, user+sys (lower is better)", 3,
+          size=(1100, 560), font=7)
 
 md = os.path.join(docs, "performance.md")
 text = open(md).read() if os.path.exists(md) else "# Performance\n"

@@ -5,8 +5,9 @@ import datetime
 import json
 import os
 import shutil
-import subprocess
 import sys
+
+from chart import bar_chart
 
 out, docs = sys.argv[1], sys.argv[2]
 results = {r["command"]: r for r in json.load(open(os.path.join(out, "hyperfine.json")))["results"]}
@@ -85,24 +86,9 @@ lines += ["", "![median wall time](performance.png)", ""]
 head = next(i for i, l in enumerate(lines) if l.startswith("| command"))
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines[head:]) + "\n")
 
-data = os.path.join(out, "chart.dat")
-with open(data, "w") as f:
-    for name, m, *_ in rows:
-        f.write('"%s" %.3f\n' % (name.replace(", ", "\\n"), m))
-gp = """set terminal pngcairo size 1100,520 font "sans,10"
-set output "%s"
-set title "probe: median wall time per run (lower is better)"
-set ylabel "ms (log scale)"
-set logscale y
-set style fill solid 0.8
-set boxwidth 0.6
-set grid ytics
-set xtics font "sans,8"
-set key off
-set bmargin 5
-plot "%s" using 0:2:xtic(1) with boxes lc rgb "#3b75af", "" using 0:2:(sprintf("%%.2f", $2)) with labels offset 0,0.8
-""" % (os.path.join(docs, "performance.png"), data)
-subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+bar_chart(os.path.join(docs, "performance.png"), os.path.join(out, "chart.dat"),
+          [(name.replace(", ", "\\n"), m) for name, m, *_ in rows],
+          "probe: median wall time per run (lower is better)", 2)
 md = os.path.join(docs, "performance.md")
 keep = ""
 if os.path.exists(md):
