@@ -20,6 +20,10 @@ ROOT=$(cd "$HERE/.." && pwd)
 RUNS=${RUNS:-200}
 SERVE_N=${SERVE_N:-2000}
 OUT=$ROOT/build/bench-node
+if [ "$(id -u)" != 0 ]; then
+	echo "bench-node: needs root: runc runs the container, and the data volume is a bind mount" >&2
+	exit 1
+fi
 NAME=probe-bench-node-$$
 mkdir -p "$OUT"
 "$ROOT/scripts/deps.sh" build bench static
