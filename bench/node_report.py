@@ -5,10 +5,9 @@ DOCS/performance-node.png; the section replaces the one there."""
 import datetime
 import json
 import os
-import platform
 import sys
 
-from chart import bar_chart
+from reportlib import bar_chart, machine
 
 PODS, PROBES, PERIOD_S = 110, 3, 10
 TITLE = "## On a node: the container runtime's share"
@@ -48,9 +47,8 @@ lines = [
     "bench-node` (bench/node.sh) measures it with Debian's runc and a container",
     "made from a minimal rootfs (the static probe, curl and the libraries it",
     "loads; host network, read-only root, a bind-mounted data volume), against",
-    "nginx on loopback, on %s (%d cores, %s, %s). CPU is user+sys of"
-    % ("this project's Debian 12 machine", os.cpu_count(),
-       platform.machine(), datetime.date.today().isoformat()),
+    "nginx on loopback, on this project's machine (%s; %s). CPU is user+sys of"
+    % (machine(), datetime.date.today().isoformat()),
     "the command and every child it waited for (for `runc exec`: runc, its",
     "`runc init` and the command), the mean of %d runs; wall time is the"
     % len(hf[cmds[0]]["times"]),

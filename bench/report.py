@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 
-from chart import bar_chart
+from reportlib import bar_chart, machine
 
 out, docs = sys.argv[1], sys.argv[2]
 results = {r["command"]: r for r in json.load(open(os.path.join(out, "hyperfine.json")))["results"]}
@@ -53,9 +53,9 @@ lines = [
     "exec, run, exit). `make bench` (bench/bench.sh) times every contender side",
     "by side in one hyperfine run (%d runs each after warm-up) against the same"
     % results[cmds[0][0]]["times"].__len__(),
-    "nginx on loopback and the same data directory, on this project's 2-core",
-    "Debian 12 machine (%s). Machines here are noisy: compare ratios,"
-    % datetime.date.today().isoformat(),
+    "nginx on loopback and the same data directory, on this project's machine",
+    "(%s; %s). Machines here are noisy: compare ratios,"
+    % (machine(), datetime.date.today().isoformat()),
     "not absolute times, across runs. The floor is `bench/floor.c`, a static",
     "program doing the same work and nothing else (no config, no report, no",
     "deadline, no process per check): the least any probe can cost. The floor",
