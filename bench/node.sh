@@ -35,6 +35,7 @@ T=$(mktemp -d /tmp/probe-bench-node.XXXXXX)
 chmod 755 "$T"
 STATE=$T/runc
 cleanup() {
+	set +e	# each step, whatever the one before did
 	runc --root "$STATE" kill "$NAME" KILL 2>/dev/null
 	runc --root "$STATE" delete -f "$NAME" 2>/dev/null
 	[ -n "${SPID:-}" ] && kill "$SPID" 2>/dev/null
