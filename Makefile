@@ -47,14 +47,19 @@ DEPS = scripts/deps.sh
 LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih libmicrohttpd 2>/dev/null)
 LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd 2>/dev/null) -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS) \
-	-Iprobe -MMD -MP $(CFLAGS)
+	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
 	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
 	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c \
-	probe/runner.c probe/watch.c
+	probe/runner.c probe/watch.c probe/sandbox.c
+# HOOKS=1: the test build, with the sandbox's escape attempts (never shipped).
+ifneq ($(HOOKS),)
+SRCS += tests/sandbox/escape.c
+HOOKS_CFLAGS = -DPROBE_TEST_HOOKS
+endif
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/probe/main.o,$(OBJS))
 
@@ -64,7 +69,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
-.PHONY: all deps unit-deps test-deps unit integration test install-test check demo install clean \
+.PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
 	static static-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
@@ -116,8 +121,12 @@ $(GRPC_PEERS): tests/grpc/package-lock.json
 	@$(DEPS) node
 	cd tests/grpc && npm ci --no-audit --no-fund --loglevel=error
 
-integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS)
-	HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
+HOOKS_PROBE = $(BUILD)/hooks/bin/probe
+hooks:
+	$(MAKE) -s HOOKS=1 BUILD=$(BUILD)/hooks $(HOOKS_PROBE)
+
+integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS) hooks
+	PROBE_HOOKS=$(HOOKS_PROBE) HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
 
 test: unit integration install-test k8s-test
 
@@ -169,7 +178,9 @@ static:
 	ARCH=$(ARCH) scripts/build-static.sh $(STATIC_BIN)
 
 static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
-	$(STATIC_RUN) HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(STATIC_BIN)
+	ARCH=$(ARCH) HOOKS=1 scripts/build-static.sh $(STATIC_BIN)-hooks
+	$(STATIC_RUN) PROBE_HOOKS=$(STATIC_BIN)-hooks HANGFS=$(HANGFS) RSS=$(RSS) \
+		tests/integration/run.sh $(STATIC_BIN)
 
 # Two builds of this commit in two directories must give the same bytes.
 repro-test:

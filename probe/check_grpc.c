@@ -15,6 +15,7 @@
 #include "grpc.h"
 #include "parse.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define GRPC_PATH "/grpc.health.v1.Health/Check"
@@ -529,6 +530,14 @@ out:
 	return ret;
 }
 
+static void
+grpc_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	const struct grpc_check *g = c->priv;
+
+	curlx_sandbox(&g->t, r);
+}
+
 const struct check_type check_grpc = {
 	.name = "grpc",
 	.repeatable = "header",
@@ -539,4 +548,5 @@ const struct check_type check_grpc = {
 	.finish = grpc_finish,
 	.run = grpc_run,
 	.release = grpc_release,
+	.sandbox = grpc_sandbox,
 };

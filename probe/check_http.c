@@ -13,6 +13,7 @@
 #include "curlx.h"
 #include "parse.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define BODY_MAX (10 * 1024)	/* as much body as the kubelet reads */
@@ -404,6 +405,14 @@ http_release(struct check *c)
 	curlx_headers_release(&h->headers);
 }
 
+static void
+http_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	const struct http_check *h = c->priv;
+
+	curlx_sandbox(&h->tls, r);
+}
+
 const struct check_type check_http = {
 	.name = "http",
 	.repeatable = "header",
@@ -415,4 +424,5 @@ const struct check_type check_http = {
 	.finish = http_finish,
 	.run = http_run,
 	.release = http_release,
+	.sandbox = http_sandbox,
 };

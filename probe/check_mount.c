@@ -9,6 +9,7 @@
 #include "mountinfo.h"
 #include "parse.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define MOUNTINFO_PATH "/proc/self/mountinfo"
@@ -155,6 +156,14 @@ mount_release(struct check *c)
 	free(m->fstypes);
 }
 
+static void
+mount_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	(void)c;
+	r->cls = SANDBOX_MOUNT;
+	r->read[r->nread++] = MOUNTINFO_PATH;
+}
+
 const struct check_type check_mount = {
 	.name = "mount",
 	.target_key = "path",
@@ -163,4 +172,5 @@ const struct check_type check_mount = {
 	.finish = mount_finish,
 	.run = mount_run,
 	.release = mount_release,
+	.sandbox = mount_sandbox,
 };

@@ -13,6 +13,7 @@
 
 #include "parse.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "util.h"
 
 struct tcp_check {
@@ -130,6 +131,13 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	return ret;
 }
 
+static void
+tcp_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	(void)c;
+	r->cls = SANDBOX_NET;
+}
+
 const struct check_type check_tcp = {
 	.name = "tcp",
 	.target_key = "address",
@@ -137,4 +145,5 @@ const struct check_type check_tcp = {
 	.set = tcp_set,
 	.finish = tcp_finish,
 	.run = tcp_run,
+	.sandbox = tcp_sandbox,
 };

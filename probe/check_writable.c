@@ -22,6 +22,7 @@
 
 #include "parse.h"
 #include "probe.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define SLOTS 16	/* twice the runner's guard slots (RUN_GUARD_SLOTS) */
@@ -249,6 +250,15 @@ writable_release(struct check *c)
 	free(w->path);
 }
 
+static void
+writable_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	const struct writable_check *w = c->priv;
+
+	r->cls = SANDBOX_WRITABLE;
+	r->dir = w->path;
+}
+
 const struct check_type check_writable = {
 	.name = "writable",
 	.target_key = "path",
@@ -257,4 +267,5 @@ const struct check_type check_writable = {
 	.finish = writable_finish,
 	.run = writable_run,
 	.release = writable_release,
+	.sandbox = writable_sandbox,
 };

@@ -431,6 +431,10 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 		ok = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err)) == 0;
 		if (!ok)
 			loader_error(ld, ld->line, "timeout: %s", err);
+	} else if (strcmp(key, "sandbox") == 0) {
+		ok = parse_bool(value, &ld->cfg->sandbox, err, sizeof(err)) == 0;
+		if (!ok)
+			loader_error(ld, ld->line, "sandbox: %s", err);
 	} else
 		loader_error(ld, ld->line, "unknown key '%s' in [probe]", key);
 	free(value);
@@ -597,6 +601,7 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	cfg->sandbox = 1;
 	cfg->serve.port = SERVE_DEFAULT_PORT;
 	cfg->serve.cache_ms = SERVE_DEFAULT_CACHE_MS;
 	cfg->from_file = path != NULL;
@@ -615,6 +620,10 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 		snprintf(err, errlen, "%s: no checks defined", cfg->path);
 		return -1;
 	}
+	if (args != NULL && args->no_sandbox)
+		cfg->sandbox = 0;
+	for (i = 0; i < cfg->nchecks; i++)
+		cfg->checks[i]->sandbox = cfg->sandbox;
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct config {
 	int from_file;
 	int check_files;		/* as in struct config_args */
 	long timeout_ms;		/* [probe] timeout: the whole run's deadline */
+	int sandbox;			/* [probe] sandbox: each check in one */
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
 	struct serve_config serve;
@@ -70,6 +71,7 @@ struct config_args {
 	size_t nopts;
 	int check_files;	/* --check-config: files named by keys must be
 				 * readable now (else only at run time) */
+	int no_sandbox;		/* --no-sandbox: as [probe] sandbox = no */
 };
 
 #define CONFIG_MAX_SIZE (1024L * 1024)	/* the largest config file read */

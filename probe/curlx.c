@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "curlx.h"
+#include "sandbox.h"
 #include "parse.h"
 #include "util.h"
 
@@ -432,4 +433,16 @@ curlx_failure(struct check_result *res, CURL *curl, CURLcode rc,
 	if (isupper((unsigned char)msg[0]) && !isupper((unsigned char)msg[1]))
 		msg[0] = (char)tolower((unsigned char)msg[0]);
 	return result_set(res, PROBE_UNHEALTHY, "%s", msg);
+}
+
+void
+curlx_sandbox(const struct curlx_tls *t, struct sandbox_rules *r)
+{
+	const char *files[] = { t->ca_file, t->cert_file, t->key_file };
+	size_t i;
+
+	r->cls = SANDBOX_NET;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i] != NULL && r->nread < SANDBOX_MAX_FILES)
+			r->read[r->nread++] = files[i];
 }

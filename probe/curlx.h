@@ -48,6 +48,9 @@ int curlx_tls_ready(const struct curlx_tls *, CURL *, struct check_result *res);
 
 void curlx_tls_release(struct curlx_tls *);
 
+/* A network check's sandbox: its class, and its TLS files to read. */
+void curlx_sandbox(const struct curlx_tls *, struct sandbox_rules *);
+
 struct curlx_headers {
 	struct curl_slist *list;
 	int n;

@@ -70,6 +70,8 @@ usage(FILE *out)
 "  -q, --quiet           print nothing when healthy (wait: the last line only)\n"
 "  -v, --verbose         add each check's detail\n"
 "      --check-config    validate the config, list the checks per kind\n"
+"      --no-sandbox      run each check without its sandbox (seccomp,\n"
+"                        Landlock, limits), as [probe] sandbox = no\n"
 "\n"
 "Checks on the command line (each repeatable, run for every kind):\n"
 "      --http URL        GET URL, healthy on 200-399 (a bare URL is the same)\n"
@@ -119,7 +121,7 @@ long_name(const struct option *opts, int val)
 
 enum {
 	OPT_CHECK_CONFIG = 256, OPT_HTTP, OPT_TCP, OPT_MOUNT, OPT_WRITABLE,
-	OPT_GRPC, OPT_EXPECT_STATUS, OPT_HEADER
+	OPT_GRPC, OPT_EXPECT_STATUS, OPT_HEADER, OPT_NO_SANDBOX
 };
 
 /* --TYPE VALUE: a check from the command line. */
@@ -202,6 +204,9 @@ take_option(struct options *o, int ch, const char *arg)
 		o->check_config = 1;
 		o->args.check_files = 1;
 		return 0;
+	case OPT_NO_SANDBOX:
+		o->args.no_sandbox = 1;
+		return 0;
 	case OPT_HTTP:
 		return add_check(o, "http", arg);
 	case OPT_TCP:
@@ -270,6 +275,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "tcp", required_argument, NULL, OPT_TCP },

@@ -37,6 +37,7 @@ struct check_result {
 };
 
 struct check_type;
+struct sandbox_rules;
 
 struct check {
 	const struct check_type *type;
@@ -48,6 +49,7 @@ struct check {
 	int check_files;	/* set() checks now the files a key names
 				 * (--check-config); else they are checked
 				 * at run time, as they may come later */
+	int sandbox;		/* run it in its sandbox ([probe] sandbox) */
 	void *priv;		/* the type's own settings */
 
 	struct check_result result;	/* filled by run_checks() */
@@ -62,6 +64,8 @@ struct check {
  * once all keys are in. run() blocks, may be killed at any time, returns
  * PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result. release(), if
  * set, frees what priv points to (the config frees priv itself).
+ * sandbox() says what run() needs: its class of system calls and the
+ * files it reads (sandbox.h).
  * On the command line, --NAME VALUE sets target_key to VALUE; the check is
  * named by inline_name() (NULL: the value itself).
  */
@@ -79,6 +83,7 @@ struct check_type {
 	int (*finish)(struct check *, char *err, size_t errlen);
 	int (*run)(const struct check *, long timeout_ms, struct check_result *);
 	void (*release)(struct check *);
+	void (*sandbox)(const struct check *, struct sandbox_rules *);
 };
 
 extern const struct check_type check_http;

@@ -3,6 +3,7 @@
 
 #include "parse.h"
 #include "report.h"
+#include "sandbox.h"
 
 static void
 json_string(FILE *out, const char *s)
@@ -60,11 +61,23 @@ text_checks(FILE *out, const struct report *r, const struct config *cfg)
 	}
 }
 
+/* What confines each check here: for -v and --check-config. */
+static const char *
+sandbox_text(const struct config *cfg, char *buf, size_t len)
+{
+	if (!cfg->sandbox)
+		snprintf(buf, len, "off (sandbox = no, or --no-sandbox)");
+	else
+		sandbox_describe(buf, len);
+	return buf;
+}
+
 static void
 write_text(FILE *out, const struct report *r, const struct config *cfg)
 {
 	const struct check *bad;
 	size_t passed, total;
+	char buf[100];
 
 	bad = report_first_failure(cfg, &passed, &total);
 	if (bad == NULL)
@@ -74,6 +87,8 @@ write_text(FILE *out, const struct report *r, const struct config *cfg)
 		fprintf(out, "unhealthy: %s \"%s\": %s\n", bad->type->name, bad->name,
 		    bad->result.message);
 	text_checks(out, r, cfg);
+	if (r->verbose)
+		fprintf(out, "sandbox: %s\n", sandbox_text(cfg, buf, sizeof(buf)));
 }
 
 /* "[{...}, ...]": the selected checks. */
@@ -246,4 +261,5 @@ report_config(FILE *out, const struct config *cfg)
 		fprintf(out, "serve      listen %s, cache %ldms\n",
 		    config_listen_text(&cfg->serve, addr, sizeof(addr)),
 		    cfg->serve.cache_ms);
+	fprintf(out, "sandbox    %s\n", sandbox_text(cfg, addr, sizeof(addr)));
 }

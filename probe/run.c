@@ -23,7 +23,12 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "sandbox.h"
 #include "util.h"
+
+#ifdef PROBE_TEST_HOOKS
+void test_escape(const struct check *c, int wfd);	/* tests/sandbox/escape.c */
+#endif
 
 /* A check waiting for a guard slot looks again after GUARD_RETRY_MS, then
  * ever less often up to GUARD_RETRY_MAX_MS: hundreds of waiting probes
@@ -95,6 +100,23 @@ job_done(struct job *j, double now)
 	j->fd = -1;
 }
 
+/* Enter c's sandbox unless it runs without; 0, or -1 with r filled. */
+static int
+enter_sandbox(const struct check *c, int wfd, struct check_result *r)
+{
+	struct sandbox_rules rules;
+	char err[200];
+
+	if (!c->sandbox)
+		return 0;
+	memset(&rules, 0, sizeof(rules));
+	c->type->sandbox(c, &rules);
+	if (sandbox_enter(&rules, wfd, err, sizeof(err)) == 0)
+		return 0;
+	result_set(r, PROBE_UNHEALTHY, "cannot enter its sandbox: %s", err);
+	return -1;
+}
+
 static void __attribute__((noreturn))
 child(const struct check *c, long budget, int wfd, pid_t parent)
 {
@@ -121,7 +143,12 @@ child(const struct check *c, long budget, int wfd, pid_t parent)
 	sigemptyset(&none);	/* probe wait blocks SIGTERM for its signalfd */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&r, 0, sizeof(r));
-	c->type->run(c, budget, &r);
+	if (enter_sandbox(c, wfd, &r) == 0) {
+#ifdef PROBE_TEST_HOOKS
+		test_escape(c, wfd);
+#endif
+		c->type->run(c, budget, &r);
+	}
 	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		_exit(1);
 	_exit(0);
@@ -168,6 +195,27 @@ fail:
 	return -1;
 }
 
+/* Reap pid if it ends within ms (its pidfd says when); 1 if it did, with
+ * its status in *st. */
+static int
+reap_within(pid_t pid, int *st, int ms)
+{
+	struct pollfd pfd;
+	int fd, r;
+
+	if ((r = waitpid(pid, st, WNOHANG)) != 0)
+		return r == pid;
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, ms);
+	close(fd);
+	return waitpid(pid, st, WNOHANG) == pid;
+}
+
+/* Its result, or why there is none: the pipe's end came without one, so
+ * the process is on its way out; REAP_MIN_MS tells how it ended. */
 static void
 job_collect(struct job *j, double now)
 {
@@ -183,9 +231,12 @@ job_collect(struct job *j, double now)
 		r.detail[sizeof(r.detail) - 1] = '\0';
 		r.healthy = r.healthy == 1;
 		j->c->result = r;
-	} else if (waitpid(j->pid, &st, WNOHANG) == j->pid) {
+	} else if (reap_within(j->pid, &st, REAP_MIN_MS)) {
 		j->pid = 0;
-		if (WIFSIGNALED(st))
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+			result_set(&j->c->result, PROBE_UNHEALTHY,
+			    "check killed by its sandbox");
+		else if (WIFSIGNALED(st))
 			result_set(&j->c->result, PROBE_UNHEALTHY,
 			    "check process died of signal %d", WTERMSIG(st));
 		else

@@ -255,19 +255,31 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 fi
 
 # 6. inih: Debian's static library links against musl; musl-gcc does not
-# search /usr/include, so its one header is copied next to curl's.
+# search /usr/include, so its one header is copied next to curl's, and so
+# are the kernel's headers the sandbox needs (seccomp, BPF, Landlock), for
+# the target (linux-libc-dev, linux-libc-dev:arm64).
 cp /usr/include/ini.h "$PREFIX/include/"
+rm -rf "$PREFIX/include/linux" "$PREFIX/include/asm" "$PREFIX/include/asm-generic"
+cp -r /usr/include/linux /usr/include/asm-generic "$PREFIX/include/"
+cp -r "/usr/include/$TRIPLE/asm" "$PREFIX/include/"
 
 # 7. probe itself, through the same Makefile rules as the dynamic build.
+# HOOKS=1: the test build with the sandbox's escape attempts, no SBOM.
+OBJ=$W/obj
+[ -n "${HOOKS:-}" ] && OBJ=$W/obj-hooks
 say "building probe"
-make -C "$ROOT" -s BUILD="$W/obj" CC="$CC" \
+make -C "$ROOT" -s BUILD="$OBJ" CC="$CC" HOOKS="${HOOKS:-}" \
 	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
 	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
-	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-Map=$W/obj/probe.map" \
-	"$W/obj/bin/probe"
+	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-Map=$OBJ/probe.map" \
+	"$OBJ/bin/probe"
 mkdir -p "$(dirname "$OUT")"
-cp "$W/obj/bin/probe" "$OUT"
+cp "$OBJ/bin/probe" "$OUT"
+if [ -n "${HOOKS:-}" ]; then
+	say "$OUT: the test build"
+	exit 0
+fi
 
 # 8. Its SBOM, OUT.cdx.json, from the linker's map: what went in.
 python3 "$ROOT/scripts/sbom.py" "$OUT.cdx.json" "$OUT" "$W/obj/probe.map" "$ARCH" "$W/src" \

@@ -456,3 +456,21 @@ Test(config, check_files_names_the_key_line)
 	    != NULL, "%s", err);
 	config_free(&cfg);
 }
+
+Test(config, sandbox_is_on_unless_turned_off)
+{
+	struct config cfg;
+
+	cr_assert_eq(load("[tcp \"a\"]\naddress = 127.0.0.1:1\n", &cfg), 0, "%s", err);
+	cr_expect_eq(cfg.sandbox, 1);
+	cr_expect_eq(cfg.checks[0]->sandbox, 1);
+	config_free(&cfg);
+	cr_assert_eq(load("[probe]\nsandbox = no\n[tcp \"a\"]\naddress = 127.0.0.1:1\n"
+	    "[mount \"m\"]\npath = /\n", &cfg), 0, "%s", err);
+	cr_expect_eq(cfg.sandbox, 0);
+	cr_expect_eq(cfg.checks[0]->sandbox, 0);
+	cr_expect_eq(cfg.checks[1]->sandbox, 0);
+	config_free(&cfg);
+	expect_error("[probe]\nsandbox = perhaps\n[tcp \"a\"]\naddress = 127.0.0.1:1\n",
+	    "F:2: sandbox: invalid boolean 'perhaps' (use yes or no)");
+}

@@ -86,7 +86,8 @@ Test(report, unhealthy_text_leads_with_the_first_failure)
 	    "FAIL  mount     data                0.5ms  /data is not a mount point "
 	    "(it is on /, overlay from overlay)\n"
 	    "FAIL  writable  data                3.2ms  timed out after 500ms\n"
-	    "      d\n");
+	    "      d\n"
+	    "sandbox: off (sandbox = no, or --no-sandbox)\n");
 	free(out);
 }
 
@@ -152,7 +153,8 @@ Test(report, check_config_lists_checks_per_kind)
 	    "config/probe.ini: ok, 3 checks, deadline 800ms\n"
 	    "liveness   http \"time-server\", writable \"data\"\n"
 	    "readiness  http \"time-server\", mount \"data\"\n"
-	    "startup    (none)\n");
+	    "startup    (none)\n"
+	    "sandbox    off (sandbox = no, or --no-sandbox)\n");
 	free(buf);
 }
 

@@ -1,0 +1,639 @@
+/*
+ * sandbox.c: a check's process gives up, before the check runs, what its
+ * kind of check never needs, so that a peer exploiting a bug in libcurl or
+ * the TLS library (or a hostile filesystem) gets a process that can do
+ * little more than the check itself.
+ *
+ * The seccomp filter allows the system calls of its class (sandbox.h) and
+ * traps the rest: the SIGSYS handler writes a result naming the call over
+ * the check's result pipe and exits, so a breach is reported, not silent
+ * (a call made with every signal blocked, as musl's fork() does, kills the
+ * process instead: the report then says so without the call's name).
+ * Landlock, where the kernel has it, limits the files the process may read
+ * and write to those its check is configured with. Both are written here
+ * by hand: libseccomp does not link statically within the size budget.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "sandbox.h"
+#include "util.h"
+
+#if defined(__x86_64__)
+#define SANDBOX_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SANDBOX_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "sandbox.c: no seccomp filter for this architecture"
+#endif
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE	/* Linux 6.2, ABI 3 */
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_rseq
+#define SYS_rseq 334
+#endif
+
+#define OPEN_FILES_MAX 64	/* RLIMIT_NOFILE: sockets, a TLS file or two */
+#if defined(__SANITIZE_ADDRESS__)
+#define ADDRESS_SPACE_MAX 0	/* ASan reserves terabytes of shadow */
+#else
+#define ADDRESS_SPACE_MAX (1024L * 1024 * 1024)
+#endif
+
+struct call {
+	long nr;
+	const char *name;
+};
+
+#define C(n) { SYS_##n, #n }
+
+/* Every check: memory, time, signals, its own descriptors, exit. */
+static const struct call base_calls[] = {
+	C(read), C(write), C(readv), C(writev), C(pread64), C(close), C(dup),
+	C(dup3), C(pipe2), C(fcntl), C(lseek), C(fstat), C(newfstatat),
+	C(statx), C(fstatfs), C(openat), C(readlinkat), C(faccessat),
+	C(getcwd), C(exit), C(exit_group), C(rt_sigprocmask), C(rt_sigreturn),
+	C(sigaltstack), C(restart_syscall), C(brk), C(mmap), C(munmap),
+	C(mremap), C(madvise), C(mprotect), C(futex), C(set_robust_list),
+	C(rseq), C(set_tid_address), C(getpid), C(gettid), C(getppid),
+	C(getuid), C(geteuid), C(getgid), C(getegid), C(clock_gettime),
+	C(clock_getres), C(clock_nanosleep), C(nanosleep), C(gettimeofday),
+	C(getrandom), C(sysinfo), C(uname), C(sched_yield),
+	C(sched_getaffinity), C(prlimit64), C(getrlimit), C(ppoll),
+	C(pselect6),
+#ifdef SYS_open
+	C(open), C(stat), C(lstat), C(access), C(readlink), C(dup2), C(poll),
+	C(select), C(time), C(arch_prctl),
+#endif
+};
+
+/* http, tcp, grpc: sockets (and netlink, for glibc's name lookup). */
+static const struct call net_calls[] = {
+	C(socket), C(connect), C(bind), C(getsockopt), C(setsockopt),
+	C(getsockname), C(getpeername), C(sendto), C(recvfrom), C(sendmsg),
+	C(recvmsg), C(sendmmsg), C(recvmmsg), C(shutdown), C(socketpair),
+	C(eventfd2), C(statfs),
+};
+
+/* mount: mountinfo and the mount point. */
+static const struct call mount_calls[] = {
+	C(statfs),
+};
+
+/* writable: the test file. */
+static const struct call writable_calls[] = {
+	C(statfs), C(flock), C(fsync), C(fdatasync), C(unlinkat), C(pwrite64),
+	C(ftruncate),
+};
+
+/* Never allowed: named when a check makes them. */
+static const struct call other_calls[] = {
+	C(execve), C(execveat), C(ptrace), C(clone), C(clone3), C(kill),
+	C(tgkill), C(tkill), C(rt_sigaction), C(mount), C(umount2), C(chroot),
+	C(pivot_root), C(setuid), C(setgid), C(setns), C(unshare), C(mkdirat),
+	C(renameat2), C(ioctl), C(linkat), C(symlinkat), C(fchmod),
+	C(fchmodat), C(fchown), C(fchownat), C(process_vm_readv),
+	C(process_vm_writev), C(memfd_create), C(bpf), C(perf_event_open),
+	C(listen), C(accept), C(accept4), C(prctl), C(seccomp), C(getdents64),
+	C(inotify_init1), C(truncate), C(wait4), C(waitid), C(pidfd_open),
+	C(landlock_create_ruleset), C(landlock_add_rule),
+	C(landlock_restrict_self),
+#ifdef SYS_fork
+	C(fork), C(vfork), C(unlink), C(rename), C(mkdir), C(chmod), C(chown),
+	C(link), C(symlink), C(creat), C(getdents), C(renameat),
+#endif
+};
+
+#undef C
+
+static int report_fd = -1;
+
+const char *
+sandbox_syscall_name(long nr)
+{
+	static const struct {
+		const struct call *calls;
+		size_t n;
+	} lists[] = {
+		{ base_calls, sizeof(base_calls) / sizeof(base_calls[0]) },
+		{ net_calls, sizeof(net_calls) / sizeof(net_calls[0]) },
+		{ mount_calls, sizeof(mount_calls) / sizeof(mount_calls[0]) },
+		{ writable_calls, sizeof(writable_calls) / sizeof(writable_calls[0]) },
+		{ other_calls, sizeof(other_calls) / sizeof(other_calls[0]) },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		for (j = 0; j < lists[i].n; j++)
+			if (lists[i].calls[j].nr == nr)
+				return lists[i].calls[j].name;
+	return NULL;
+}
+
+static size_t
+put(char *buf, size_t at, size_t len, const char *s)
+{
+	while (*s != '\0' && at + 1 < len)
+		buf[at++] = *s++;
+	buf[at] = '\0';
+	return at;
+}
+
+/* Async-signal-safe: no stdio, no allocation. */
+static void
+on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+	static struct check_result r;
+	const char *name = sandbox_syscall_name(si->si_syscall);
+	char num[24];
+	size_t at, i = sizeof(num) - 1;
+	long nr = si->si_syscall;
+
+	(void)sig;
+	(void)ctx;
+	memset(&r, 0, sizeof(r));
+	r.healthy = 0;
+	at = put(r.message, 0, sizeof(r.message),
+	    "check killed by its sandbox: syscall ");
+	if (name == NULL) {
+		num[i] = '\0';
+		do
+			num[--i] = (char)('0' + nr % 10);
+		while ((nr /= 10) > 0 && i > 0);
+		name = num + i;
+	}
+	put(r.message, at, sizeof(r.message), name);
+	if (write(report_fd, &r, sizeof(r)) < 0)
+		_exit(126);
+	_exit(126);
+}
+
+#define ARG0 (offsetof(struct seccomp_data, args[0]))	/* the low half */
+#define ARG1 (offsetof(struct seccomp_data, args[1]))
+#define NR (offsetof(struct seccomp_data, nr))
+#define PROG_MAX 255	/* jumps of 8 bits reach anywhere from the tree */
+
+/* What the filter does with a call: allow it, or look at its arguments. */
+enum verdict { V_TRAP, V_ALLOW, V_CLONE, V_IOCTL, V_SELF, V_SIGACTION, V_ENOSYS, V_N };
+
+struct rule {
+	unsigned nr;
+	enum verdict v;
+};
+
+struct filter {
+	struct sock_filter *prog;
+	size_t n;
+	struct rule rules[160];
+	size_t nrules;
+	struct rule segs[2 * 160 + 1];	/* from nr on, up to the next one's */
+	size_t nsegs;
+	size_t at[V_N];		/* where each verdict's instructions start */
+};
+
+static void
+add_rules(struct filter *f, const struct call *calls, size_t ncalls)
+{
+	size_t i;
+
+	for (i = 0; i < ncalls && f->nrules < sizeof(f->rules) / sizeof(f->rules[0]); i++)
+		f->rules[f->nrules++] = (struct rule){ (unsigned)calls[i].nr, V_ALLOW };
+}
+
+static int
+by_nr(const void *a, const void *b)
+{
+	const struct rule *x = a, *y = b;
+
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+/*
+ * The number line cut into segments, each from its nr up to the next
+ * one's, with one verdict: neighbouring calls of the same verdict share
+ * one, the calls between them trap.
+ */
+static void
+make_segments(struct filter *f)
+{
+	unsigned next = 0;
+	size_t i;
+
+	f->nsegs = 0;
+	for (i = 0; i < f->nrules; i++) {
+		const struct rule *r = &f->rules[i];
+
+		if (r->nr > next)
+			f->segs[f->nsegs++] = (struct rule){ next, V_TRAP };
+		if (f->nsegs == 0 || f->segs[f->nsegs - 1].v != r->v)
+			f->segs[f->nsegs++] = *r;
+		next = r->nr + 1;
+	}
+	f->segs[f->nsegs++] = (struct rule){ next, V_TRAP };
+}
+
+/*
+ * A binary search over the segments: one comparison per node, a leaf is
+ * a jump to its segment's verdict after the tree. A call costs about as
+ * many comparisons as the log of the segments, and the filter stays short
+ * (the kernel compiles it for every check's process). segs[lo, hi) holds
+ * at least two segments.
+ */
+static void
+emit_tree(struct filter *f, size_t lo, size_t hi)
+{
+	size_t mid = lo + (hi - lo) / 2, here = f->n++;
+	unsigned char jt, jf;
+
+	jf = (unsigned char)(mid - lo == 1 ? f->at[f->segs[lo].v] - here - 1 : 0);
+	if (hi - mid == 1)
+		jt = (unsigned char)(f->at[f->segs[mid].v] - here - 1);
+	else
+		jt = (unsigned char)(mid - lo == 1 ? 0 : mid - lo - 1);
+	f->prog[here] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+	    f->segs[mid].nr, jt, jf);
+	if (mid - lo > 1)
+		emit_tree(f, lo, mid);
+	if (hi - mid > 1)
+		emit_tree(f, mid, hi);
+}
+
+#define ADD(insn) (f->prog[f->n++] = (struct sock_filter)insn)
+#define VERDICTS_SIZE 19	/* what emit_verdicts() adds */
+
+/* The verdicts after the tree: each ends in a return. */
+static void
+emit_verdicts(struct filter *f, pid_t pid)
+{
+	f->at[V_TRAP] = f->n;
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	f->at[V_ALLOW] = f->n;
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	/* threads (libcurl's name lookup), no processes */
+	f->at[V_CLONE] = f->n;
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	/* how much a DNS answer holds (glibc's resolver) */
+	f->at[V_IOCTL] = f->n;
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 0, 1));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	/* kill, tkill, tgkill: to itself (abort(), raise()) */
+	f->at[V_SELF] = f->n;
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)pid, 0, 1));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	/* any handler but SIGSYS's, which reports */
+	f->at[V_SIGACTION] = f->n;
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIGSYS, 1, 0));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	/* clone3, whose flags a filter cannot read: libc falls back to clone */
+	f->at[V_ENOSYS] = f->n;
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+}
+
+/* Sort rules by call number, once each (a call in two lists). */
+static void
+sort_rules(struct filter *f)
+{
+	size_t i, n;
+
+	qsort(f->rules, f->nrules, sizeof(f->rules[0]), by_nr);
+	for (i = 1, n = 1; i < f->nrules; i++)
+		if (f->rules[i].nr != f->rules[n - 1].nr)
+			f->rules[n++] = f->rules[i];
+	f->nrules = n;
+}
+
+/*
+ * The filter of class cls for process pid into prog (PROG_MAX long): the
+ * calls of its class allowed, those of the verdicts above looked at, any
+ * other traps. Returns its length, 0 if it would not fit.
+ */
+static size_t
+build_filter(struct sock_filter *prog, enum sandbox_class cls, pid_t pid)
+{
+	static const struct rule special[] = {
+		{ SYS_kill, V_SELF }, { SYS_tkill, V_SELF }, { SYS_tgkill, V_SELF },
+		{ SYS_rt_sigaction, V_SIGACTION }, { SYS_clone3, V_ENOSYS },
+	};
+	struct filter storage, *f = &storage;
+	size_t i, len, start;
+
+	memset(f, 0, sizeof(*f));
+	f->prog = prog;
+	add_rules(f, base_calls, sizeof(base_calls) / sizeof(base_calls[0]));
+	if (cls == SANDBOX_NET) {
+		add_rules(f, net_calls, sizeof(net_calls) / sizeof(net_calls[0]));
+		f->rules[f->nrules++] = (struct rule){ SYS_clone, V_CLONE };
+		f->rules[f->nrules++] = (struct rule){ SYS_ioctl, V_IOCTL };
+	} else if (cls == SANDBOX_MOUNT)
+		add_rules(f, mount_calls, sizeof(mount_calls) / sizeof(mount_calls[0]));
+	else
+		add_rules(f, writable_calls,
+		    sizeof(writable_calls) / sizeof(writable_calls[0]));
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		f->rules[f->nrules++] = special[i];
+	sort_rules(f);
+	/*
+	 * When a filter is installed, the kernel runs it for every call
+	 * number to cache the calls it always allows, and stops at the first
+	 * load of an argument. Loading one first makes that cost nothing (it
+	 * was most of the sandbox's cost per check: about 2 microseconds per
+	 * instruction of the filter here); the filter, compiled, then runs a
+	 * dozen instructions per call instead.
+	 */
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NR));
+#if defined(__x86_64__)
+	ADD(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));	/* x32 */
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+#endif
+	/* The tree, then the verdicts it jumps to: every jump forward. */
+	make_segments(f);
+	start = f->n;
+	if (start + f->nsegs - 1 + VERDICTS_SIZE > PROG_MAX)
+		return 0;
+	f->n = start + f->nsegs - 1;
+	emit_verdicts(f, pid);
+	len = f->n;
+	f->n = start;
+	emit_tree(f, 0, f->nsegs);
+	return len;
+}
+#undef ADD
+
+int
+sandbox_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi > 0 ? (int)abi : 0;
+}
+
+/* 0 if a process here can install a seccomp filter, else the errno of
+ * trying (EINVAL: not supported, as under qemu-user; EPERM, EACCES:
+ * forbidden). Tried in a child, which exits. */
+static int
+seccomp_errno(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+	int st;
+	pid_t pid;
+
+	if ((pid = fork()) < 0)
+		return errno;
+	if (pid == 0)
+		_exit(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0 ?
+		    (errno & 0xff) : 0);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return ECHILD;
+	return WEXITSTATUS(st);
+}
+
+const char *
+sandbox_describe(char *buf, size_t len)
+{
+	char etext[ERRNO_TEXT_MAX], ll[64];
+	int abi = sandbox_landlock_abi(), e = seccomp_errno();
+
+	if (abi > 0)
+		snprintf(ll, sizeof(ll), "Landlock (ABI %d)", abi);
+	if (e == 0 && abi > 0)
+		snprintf(buf, len, "seccomp and %s", ll);
+	else if (e == 0)
+		snprintf(buf, len, "seccomp only: no Landlock in this kernel");
+	else if (e == EINVAL && abi > 0)
+		snprintf(buf, len, "%s only: seccomp filters are not supported here", ll);
+	else if (e == EINVAL)
+		snprintf(buf, len, "resource limits only: neither seccomp filters "
+		    "nor Landlock here");
+	else
+		snprintf(buf, len, "seccomp filters are forbidden here (%s): "
+		    "checks fail, set sandbox = no", errno_text(e, etext,
+		    sizeof(etext)));
+	return buf;
+}
+
+/* The rights Landlock knows at abi, all of them handled (denied unless a
+ * rule grants them). */
+static unsigned long long
+fs_rights(int abi)
+{
+	unsigned long long r = LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+
+	if (abi >= 2)
+		r |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		r |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	return r;
+}
+
+/*
+ * Grant rights on path (a file: its file rights only) to the ruleset.
+ * A path that does not exist is skipped: the check then fails opening it,
+ * as it would unconfined. Returns 0, or -1 with err filled.
+ */
+static int
+grant(int ruleset, const char *path, unsigned long long rights, char *err,
+    size_t errlen)
+{
+	struct landlock_path_beneath_attr pb;
+	char etext[ERRNO_TEXT_MAX];
+	struct stat st;
+	int fd, ret = 0;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		rights &= LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_TRUNCATE;
+	pb.allowed_access = rights;
+	pb.parent_fd = fd;
+	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) != 0) {
+		snprintf(err, errlen, "landlock: %s: %s", path,
+		    errno_text(errno, etext, sizeof(etext)));
+		ret = -1;
+	}
+	close(fd);
+	return ret;
+}
+
+/* What name lookup and TLS read from the system, besides the configured
+ * files: resolver files and the CA store; with glibc (the dynamic build)
+ * also its name service switch, the libraries it loads for it and
+ * OpenSSL's config. */
+static const char *const net_system_files[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/services", "/etc/ssl/certs",
+	"/dev/urandom",
+#ifdef __GLIBC__
+	"/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/protocols",
+	"/etc/ld.so.cache", "/etc/ssl/openssl.cnf", "/usr/lib/ssl", "/etc/pki/tls/certs",
+	"/dev/random", "/lib", "/lib64", "/usr/lib", "/usr/lib64",
+#endif
+};
+
+static int
+landlock(const struct sandbox_rules *r, int abi, char *err, size_t errlen)
+{
+	struct landlock_ruleset_attr attr;
+	unsigned long long read = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+	char etext[ERRNO_TEXT_MAX];
+	int ruleset, ret = -1;
+	size_t i;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = fs_rights(abi);
+	if ((ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0)) < 0) {
+		snprintf(err, errlen, "landlock: %s", errno_text(errno, etext,
+		    sizeof(etext)));
+		return -1;
+	}
+	for (i = 0; i < r->nread; i++)
+		if (grant(ruleset, r->read[i], read, err, errlen) != 0)
+			goto out;
+	for (i = 0; r->cls == SANDBOX_NET &&
+	    i < sizeof(net_system_files) / sizeof(net_system_files[0]); i++)
+		if (grant(ruleset, net_system_files[i], read, err, errlen) != 0)
+			goto out;
+	if (r->dir != NULL && grant(ruleset, r->dir, read |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0),
+	    err, errlen) != 0)
+		goto out;
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) {
+		snprintf(err, errlen, "landlock: %s", errno_text(errno, etext,
+		    sizeof(etext)));
+		goto out;
+	}
+	ret = 0;
+out:
+	close(ruleset);
+	return ret;
+}
+
+static void
+limit(int resource, rlim_t max)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) != 0)
+		return;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > max)
+		rl.rlim_max = max;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(resource, &rl);
+}
+
+/*
+ * Install the filter. SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it the
+ * kernel also turns on the speculative store bypass mitigation for the
+ * process, which costs a model-specific register write at every switch to
+ * it (a trap to the hypervisor on a virtual machine) and guards against
+ * code in the same process, which a check's process does not run. Where
+ * the flag or seccomp() is unknown, prctl() does without it.
+ */
+static int
+install(const struct sock_fprog *prog)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
+}
+
+int
+sandbox_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
+{
+	struct sock_filter prog[PROG_MAX];
+	struct sock_fprog fprog;
+	struct sigaction sa;
+	char etext[ERRNO_TEXT_MAX];
+	int abi = sandbox_landlock_abi();
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(err, errlen, "no_new_privs: %s", errno_text(errno, etext,
+		    sizeof(etext)));
+		return -1;
+	}
+	limit(RLIMIT_CORE, 0);
+	limit(RLIMIT_NOFILE, OPEN_FILES_MAX);
+	if (ADDRESS_SPACE_MAX > 0)
+		limit(RLIMIT_AS, (rlim_t)ADDRESS_SPACE_MAX);
+	if (abi > 0 && landlock(r, abi, err, errlen) != 0)
+		return -1;
+	report_fd = fd;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) != 0) {
+		snprintf(err, errlen, "sigaction: %s", errno_text(errno, etext,
+		    sizeof(etext)));
+		return -1;
+	}
+	if ((fprog.len = (unsigned short)build_filter(prog, r->cls, getpid())) == 0) {
+		snprintf(err, errlen, "seccomp: the filter is too long");
+		return -1;
+	}
+	fprog.filter = prog;
+	/* EINVAL: no seccomp filters here at all (an old kernel, qemu-user),
+	 * which -v and --check-config say; the rest of the sandbox holds. */
+	if (install(&fprog) != 0 && errno != EINVAL) {
+		snprintf(err, errlen, "seccomp: %s (on platforms that forbid "
+		    "seccomp filters, set sandbox = no in [probe])",
+		    errno_text(errno, etext, sizeof(etext)));
+		return -1;
+	}
+	return 0;
+}
