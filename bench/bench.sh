@@ -5,8 +5,9 @@
 #   the floor (bench/floor.c, static musl: the same work, nothing else),
 #   the floor per check (the same, each part in a process of its own, as
 #   the probe runs its checks: the floor of that design),
-#   probe static and dynamic (one http check; http + mount + writable;
-#   one https check, TLS 1.3 with an ECDSA certificate and its CA),
+#   probe static and dynamic (one http check; http + mount + writable,
+#   also without the checks' sandbox; one https check, TLS 1.3 with an
+#   ECDSA certificate and its CA),
 #   one grpc check against the gRPC project's Node health server (h2c),
 #   curl -fsS (http and https), wget --spider, a Python urllib one-liner.
 # Writes docs/performance.md (table) and docs/performance.png (chart);
@@ -65,6 +66,7 @@ floor per check, http|$OUT/floor -f 127.0.0.1 $PORT /health
 floor per check, http+mount+writable|$OUT/floor -f 127.0.0.1 $PORT /health $DATA
 probe static, http|$ROOT/bin/probe-static -q -c $T/http.ini
 probe static, http+mount+writable|$ROOT/bin/probe-static -q -c $T/full.ini
+probe static, http+mount+writable, no sandbox|$ROOT/bin/probe-static -q --no-sandbox -c $T/full.ini
 probe dynamic, http|$ROOT/bin/probe -q -c $T/http.ini
 probe dynamic, http+mount+writable|$ROOT/bin/probe -q -c $T/full.ini
 probe static, https|$ROOT/bin/probe-static -q -c $T/https.ini
