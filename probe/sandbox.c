@@ -511,11 +511,11 @@ grant(int ruleset, const char *path, unsigned long long rights, char *err,
  * OpenSSL's config. */
 static const char *const net_system_files[] = {
 	"/etc/hosts", "/etc/resolv.conf", "/etc/services", "/etc/ssl/certs",
-	"/dev/urandom",
+	"/dev/urandom", "/dev/random",	/* mbedTLS, as libcurl seeds it */
 #ifdef __GLIBC__
 	"/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/protocols",
 	"/etc/ld.so.cache", "/etc/ssl/openssl.cnf", "/usr/lib/ssl", "/etc/pki/tls/certs",
-	"/dev/random", "/lib", "/lib64", "/usr/lib", "/usr/lib64",
+	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
 #endif
 };
 
