@@ -18,7 +18,8 @@
 #   make bench-node the same through runc exec, and probe serve's cost per probe
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (tests/fuzz/)
 #   make install    PREFIX=/usr/local DESTDIR=
-# Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined.
+#   make hooks      the test build with the sandbox's escape attempts (HOOKS=1)
+# Variables: WERROR=1 (warnings fail), SANITIZE=address,undefined, HOOKS=1.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
