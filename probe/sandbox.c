@@ -56,9 +56,6 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
-#ifndef SYS_rseq
-#define SYS_rseq 334
-#endif
 
 #define OPEN_FILES_MAX 64	/* RLIMIT_NOFILE: sockets, a TLS file or two */
 #if defined(__SANITIZE_ADDRESS__)
@@ -82,12 +79,15 @@ static const struct call base_calls[] = {
 	C(getcwd), C(exit), C(exit_group), C(rt_sigprocmask), C(rt_sigreturn),
 	C(sigaltstack), C(restart_syscall), C(brk), C(mmap), C(munmap),
 	C(mremap), C(madvise), C(mprotect), C(futex), C(set_robust_list),
-	C(rseq), C(set_tid_address), C(getpid), C(gettid), C(getppid),
+	C(set_tid_address), C(getpid), C(gettid), C(getppid),
 	C(getuid), C(geteuid), C(getgid), C(getegid), C(clock_gettime),
 	C(clock_getres), C(clock_nanosleep), C(nanosleep), C(gettimeofday),
 	C(getrandom), C(sysinfo), C(uname), C(sched_yield),
 	C(sched_getaffinity), C(prlimit64), C(getrlimit), C(ppoll),
 	C(pselect6),
+#ifdef SYS_rseq
+	C(rseq),
+#endif
 #ifdef SYS_open
 	C(open), C(stat), C(lstat), C(access), C(readlink), C(dup2), C(poll),
 	C(select), C(time), C(arch_prctl),
