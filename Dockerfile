@@ -4,13 +4,14 @@
 #   podman build --platform linux/amd64,linux/arm64 --manifest probe:0.1.0 \
 #       --build-arg BUILDPLATFORM=linux/amd64 \
 #       --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) \
-#       --timestamp $(git log -1 --format=%ct) .
+#       --timestamp $(git log -1 --format=%ct) --no-cache .
 # (Podman 4.3 does not set BUILDPLATFORM; docker buildx does.)
 # The build stage runs on the build machine's platform and cross-compiles
 # for the target (TARGETARCH) with the same script as `make static`
 # (scripts/build-static.sh); its unit tests run natively. The commit's time
 # as SOURCE_DATE_EPOCH makes the binary reproducible (make repro-test), and
-# with --timestamp the image too: same commit, same digest (make image-test).
+# with --timestamp and --no-cache the image too: same commit, same digest
+# (make image-test; a cached step keeps the time of the build that made it).
 FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH=0

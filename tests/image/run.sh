@@ -32,8 +32,11 @@ echo "# building $IMAGE-amd64 and -arm64, then the manifest list $MULTI"
 start=$(date +%s)
 # One build per platform, then the list: Podman 4.3's --manifest with two
 # platforms loses an instance's manifest when a tag is built again.
+# Without the layer cache: a step taken from it (the final stage's LABEL,
+# the same for every commit) keeps the time of the build that made it,
+# and the image's id and digest with it.
 for arch in amd64 arm64; do
-	build /tmp/probe-image-build.log -q --platform "linux/$arch" -t "$IMAGE-$arch"
+	build /tmp/probe-image-build.log -q --no-cache --platform "linux/$arch" -t "$IMAGE-$arch"
 done
 podman tag "$IMAGE-amd64" "$IMAGE"
 podman manifest rm "$MULTI" >/dev/null 2>&1
