@@ -288,6 +288,19 @@ emit_tree(struct filter *f, size_t lo, size_t hi)
 #define ADD(insn) (f->prog[f->n++] = (struct sock_filter)insn)
 #define VERDICTS_SIZE 19	/* what emit_verdicts() adds */
 
+/* At verdict v: allow the call if the low half of the argument at off
+ * passes op k (BPF_JEQ, BPF_JSET), or, with !allow, unless it does. */
+static void
+emit_arg_test(struct filter *f, enum verdict v, unsigned off, unsigned short op,
+    unsigned k, int allow)
+{
+	f->at[v] = f->n;
+	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off));
+	ADD(BPF_JUMP(BPF_JMP | op | BPF_K, k, allow ? 0 : 1, allow ? 1 : 0));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+}
+
 /* The verdicts after the tree: each ends in a return. */
 static void
 emit_verdicts(struct filter *f, pid_t pid)
@@ -297,29 +310,13 @@ emit_verdicts(struct filter *f, pid_t pid)
 	f->at[V_ALLOW] = f->n;
 	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	/* threads (libcurl's name lookup), no processes */
-	f->at[V_CLONE] = f->n;
-	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
-	ADD(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit_arg_test(f, V_CLONE, ARG0, BPF_JSET, CLONE_THREAD, 1);
 	/* how much a DNS answer holds (glibc's resolver) */
-	f->at[V_IOCTL] = f->n;
-	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1));
-	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 0, 1));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit_arg_test(f, V_IOCTL, ARG1, BPF_JEQ, FIONREAD, 1);
 	/* kill, tkill, tgkill: to itself (abort(), raise()) */
-	f->at[V_SELF] = f->n;
-	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
-	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)pid, 0, 1));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit_arg_test(f, V_SELF, ARG0, BPF_JEQ, (unsigned)pid, 1);
 	/* any handler but SIGSYS's, which reports */
-	f->at[V_SIGACTION] = f->n;
-	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));
-	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIGSYS, 1, 0));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit_arg_test(f, V_SIGACTION, ARG0, BPF_JEQ, SIGSYS, 0);
 	/* clone3, whose flags a filter cannot read: libc falls back to clone */
 	f->at[V_ENOSYS] = f->n;
 	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
