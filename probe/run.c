@@ -195,23 +195,32 @@ fail:
 	return -1;
 }
 
-/* Reap pid if it ends within ms (its pidfd says when); 1 if it did, with
- * its status in *st. */
+/*
+ * Reap pid if it ends by `until` (now_ms() time): its pidfd says when, or
+ * before Linux 5.3 naps of 1 ms. Returns 1 if it did, with its status in
+ * *st (may be NULL).
+ */
 static int
-reap_within(pid_t pid, int *st, int ms)
+reap_by(pid_t pid, int *st, double until)
 {
+	struct timespec ms = { 0, 1000000 };
 	struct pollfd pfd;
-	int fd, r;
+	double left;
+	int fd = -1, r;
 
-	if ((r = waitpid(pid, st, WNOHANG)) != 0)
-		return r == pid;
-	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
-		return 0;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	poll(&pfd, 1, ms);
-	close(fd);
-	return waitpid(pid, st, WNOHANG) == pid;
+	while ((r = waitpid(pid, st, WNOHANG)) == 0 && (left = until - now_ms()) > 0) {
+		if (fd < 0 && (fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+			fd = -2;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (fd < 0)
+			nanosleep(&ms, NULL);
+		else
+			poll(&pfd, 1, (int)left + 1);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r == pid;
 }
 
 /* Its result, or why there is none: the pipe's end came without one, so
@@ -231,7 +240,7 @@ job_collect(struct job *j, double now)
 		r.detail[sizeof(r.detail) - 1] = '\0';
 		r.healthy = r.healthy == 1;
 		j->c->result = r;
-	} else if (reap_within(j->pid, &st, REAP_MIN_MS)) {
+	} else if (reap_by(j->pid, &st, now_ms() + REAP_MIN_MS)) {
 		j->pid = 0;
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
 			result_set(&j->c->result, PROBE_UNHEALTHY,
@@ -259,29 +268,13 @@ job_collect(struct job *j, double now)
 static void
 reap(struct job *jobs, size_t n, double until)
 {
-	struct timespec ms = { 0, 1000000 };
-	double left, killed_until = now_ms() + REAP_MIN_MS, end;
-	struct pollfd pfd;
+	double killed_until = now_ms() + REAP_MIN_MS;
 	size_t i;
-	int fd;
 
-	for (i = 0; i < n; i++) {
-		if (jobs[i].pid <= 0 || waitpid(jobs[i].pid, NULL, WNOHANG) != 0)
-			continue;
-		fd = (int)syscall(SYS_pidfd_open, jobs[i].pid, 0);
-		end = jobs[i].killed && killed_until < until ? killed_until : until;
-		while (waitpid(jobs[i].pid, NULL, WNOHANG) == 0 &&
-		    (left = end - now_ms()) > 0) {
-			pfd.fd = fd;
-			pfd.events = POLLIN;
-			if (fd < 0)	/* no pidfd (before Linux 5.3) */
-				nanosleep(&ms, NULL);
-			else
-				poll(&pfd, 1, (int)left + 1);
-		}
-		if (fd >= 0)
-			close(fd);
-	}
+	for (i = 0; i < n; i++)
+		if (jobs[i].pid > 0)
+			reap_by(jobs[i].pid, NULL, jobs[i].killed &&
+			    killed_until < until ? killed_until : until);
 }
 
 static void
