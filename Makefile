@@ -52,7 +52,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
-	probe/mountinfo.c probe/run.c probe/report.c probe/install.c probe/serve.c \
+	probe/mountinfo.c probe/mountpoint.c probe/run.c probe/report.c probe/install.c probe/serve.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
 	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c \
 	probe/runner.c probe/watch.c probe/sandbox.c

@@ -1,18 +1,15 @@
 /* check_mount.c: is path a mount point of its own, alive, of the right type and mode? */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
-#include "mountinfo.h"
+#include "mountpoint.h"
 #include "parse.h"
 #include "probe.h"
 #include "sandbox.h"
 #include "util.h"
-
-#define MOUNTINFO_PATH "/proc/self/mountinfo"
 
 enum mount_mode { MODE_ANY, MODE_RW, MODE_RO };
 
@@ -87,63 +84,48 @@ static int
 mount_run(const struct check *c, long timeout_ms, struct check_result *res)
 {
 	const struct mount_check *m = c->priv;
-	char real[PATH_MAX], err[200], etext[ERRNO_TEXT_MAX];
-	struct mount_entry e;
+	char err[PROBE_MSG_MAX], etext[ERRNO_TEXT_MAX];
+	struct mountpoint mp;
+	const struct mount_entry *e = &mp.mount;
 	struct statvfs sv;
-	char *text = NULL;
-	int found, bad, ro, ret;
+	int ro, ret;
 
 	(void)timeout_ms;	/* the runner kills us when it runs out */
-	if (realpath(m->path, real) == NULL) {
-		ret = result_set(res, PROBE_UNHEALTHY, "%s: %s", m->path,
-		    errno_text(errno, etext, sizeof(etext)));
-		goto out;
-	}
-	if ((text = mountinfo_read(MOUNTINFO_PATH, err, sizeof(err))) == NULL) {
+	if (mountpoint_find(m->path, &mp, err, sizeof(err)) != 0) {
 		ret = result_set(res, PROBE_UNHEALTHY, "%s", err);
 		goto out;
 	}
-	found = mountinfo_find(text, real, &e, &bad);
-	if (found < 0 && bad) {
-		ret = result_set(res, PROBE_UNHEALTHY,
-		    "malformed line %d in " MOUNTINFO_PATH, bad);
-		goto out;
-	}
-	if (found < 0) {
-		ret = result_set(res, PROBE_UNHEALTHY,
-		    "%s: no mount holds it in " MOUNTINFO_PATH, real);
-		goto out;
-	}
-	if (!found) {
+	result_detail(res, "%s: on mount id %d at %s, device %u:%u, root %s, "
+	    "options %s (found by %s)", m->path, e->id, e->mount_point, e->major,
+	    e->minor, e->root, e->options, mp.method);
+	if (!mp.is_root) {
 		ret = result_set(res, PROBE_UNHEALTHY,
 		    "%s is not a mount point (it is on %s, %s from %s)",
-		    m->path, e.mount_point, e.fstype, e.source);
+		    m->path, e->mount_point, e->fstype, e->source);
 		goto out;
 	}
-	ro = mount_is_readonly(&e);
-	result_detail(res, "%s: mount id %d, device %u:%u, root %s, options %s",
-	    real, e.id, e.major, e.minor, e.root, e.options);
-	if (statvfs(real, &sv) != 0) {
+	ro = mount_is_readonly(e);
+	if (statvfs(m->path, &sv) != 0) {
 		ret = result_set(res, PROBE_UNHEALTHY, "%s (%s from %s): %s",
-		    m->path, e.fstype, e.source, errno_text(errno, etext, sizeof(etext)));
+		    m->path, e->fstype, e->source, errno_text(errno, etext, sizeof(etext)));
 		goto out;
 	}
-	if (m->fstypes != NULL && !fstype_allowed(m->fstypes, e.fstype))
+	if (m->fstypes != NULL && !fstype_allowed(m->fstypes, e->fstype))
 		ret = result_set(res, PROBE_UNHEALTHY,
-		    "%s is %s from %s, expected %s", m->path, e.fstype, e.source,
+		    "%s is %s from %s, expected %s", m->path, e->fstype, e->source,
 		    m->fstypes);
 	else if (m->mode == MODE_RW && ro)
 		ret = result_set(res, PROBE_UNHEALTHY,
-		    "%s (%s from %s) is mounted read-only", m->path, e.fstype, e.source);
+		    "%s (%s from %s) is mounted read-only", m->path, e->fstype, e->source);
 	else if (m->mode == MODE_RO && !ro)
 		ret = result_set(res, PROBE_UNHEALTHY,
 		    "%s (%s from %s) is mounted read-write, expected ro", m->path,
-		    e.fstype, e.source);
+		    e->fstype, e->source);
 	else
-		ret = result_set(res, PROBE_HEALTHY, "%s: %s from %s, %s", m->path,
-		    e.fstype, e.source, ro ? "ro" : "rw");
+		ret = result_set(res, PROBE_HEALTHY, "%s: %s", m->path,
+		    mountpoint_describe(&mp, err, sizeof(err)));
 out:
-	free(text);
+	mountpoint_free(&mp);
 	return ret;
 }
 

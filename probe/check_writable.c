@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mountpoint.h"
 #include "parse.h"
 #include "probe.h"
 #include "sandbox.h"
@@ -133,10 +134,26 @@ take_slot(int dirfd, char *name, size_t namelen)
 	return -1;
 }
 
+/* "on /data, tmpfs from tmpfs, rw": the mount that holds path, for -v. */
+static void
+writable_where(const char *path, char *buf, size_t len)
+{
+	struct mountpoint mp;
+	char err[160], what[PROBE_MSG_MAX];
+
+	if (mountpoint_find(path, &mp, err, sizeof(err)) == 0)
+		snprintf(buf, len, "on %s, %s", mp.mount.mount_point,
+		    mountpoint_describe(&mp, what, sizeof(what)));
+	else
+		snprintf(buf, len, "its mount is unknown: %s", err);
+	mountpoint_free(&mp);
+}
+
 static int
 check_space(const struct writable_check *w, const struct statvfs *sv,
     struct check_result *res)
 {
+	char on[PROBE_MSG_MAX];
 	unsigned long long avail = (unsigned long long)sv->f_bavail * sv->f_frsize;
 	unsigned long long total = (unsigned long long)sv->f_blocks * sv->f_frsize;
 	unsigned pct = total ? (unsigned)(avail * 10000 / total) : 0;
@@ -147,8 +164,9 @@ check_space(const struct writable_check *w, const struct statvfs *sv,
 	res->space.size_bytes = (double)total;
 	res->space.free_inodes = sv->f_files ? (double)sv->f_favail : -1;
 	res->space.inodes = sv->f_files ? (double)sv->f_files : -1;
-	result_detail(res, "%s: %s of %s free (%u.%02u%%), %llu of %llu inodes free",
-	    w->path, format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
+	writable_where(w->path, on, sizeof(on));
+	result_detail(res, "%s: %s; %s of %s free (%u.%02u%%), %llu of %llu inodes free",
+	    w->path, on, format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
 	    pct / 100, pct % 100, (unsigned long long)sv->f_favail,
 	    (unsigned long long)sv->f_files);
 	if (w->min_free && avail < w->min_free)
@@ -257,6 +275,7 @@ writable_sandbox(const struct check *c, struct sandbox_rules *r)
 
 	r->cls = SANDBOX_WRITABLE;
 	r->dir = w->path;
+	r->read[r->nread++] = MOUNTINFO_PATH;
 }
 
 const struct check_type check_writable = {

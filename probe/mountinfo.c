@@ -110,32 +110,120 @@ covers(const char *mp, const char *path)
 	return strncmp(mp, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-int
-mountinfo_find(char *text, const char *path, struct mount_entry *at,
-    int *bad_line)
+/* Split text into lines in place; returns the number of lines. */
+static size_t
+split_lines(char *text, char ***lines)
 {
-	struct mount_entry e;
-	char *line, *next;
-	int n = 0, found = -1;
+	size_t n = 0, i = 0;
+	char *p;
 
+	for (p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	if ((*lines = calloc(n + 2, sizeof(char *))) == NULL)
+		return (size_t)-1;
+	for (p = text; p != NULL && *p != '\0'; i++) {
+		(*lines)[i] = p;
+		if ((p = strchr(p, '\n')) != NULL)
+			*p++ = '\0';
+	}
+	return i;
+}
+
+int
+mountinfo_by_id(char *text, int id, struct mount_entry *e, int *bad_line)
+{
+	char *line, *next;
+	int n = 0;
+
+	*bad_line = 0;
 	for (line = text; line != NULL && *line != '\0'; line = next) {
 		n++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (mountinfo_parse_line(line, &e) != 0) {
+		if (mountinfo_parse_line(line, e) != 0) {
 			*bad_line = n;
 			return -1;
 		}
-		if (covers(e.mount_point, path)) {
-			*at = e;
-			found = strcmp(e.mount_point, path) == 0;
+		if (e->id == id)
+			return 1;
+	}
+	return 0;
+}
+
+/* Mark the mounts whose parent is not in the table: the tops of this view. */
+static void
+mark_tops(const struct mount_entry *all, size_t n, char *top)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n && all[j].id != all[i].parent; j++)
+			;
+		top[i] = j == n || j == i;
+	}
+}
+
+/*
+ * Of the mounts on cur (NULL: the tops) that cover path, the one nearest
+ * cur's root hides the others: a mount that propagation made under a later
+ * one stays listed, and cannot be reached.
+ */
+static const struct mount_entry *
+tree_step(const struct mount_entry *all, size_t n, const char *top,
+    const struct mount_entry *cur, const char *path)
+{
+	const struct mount_entry *best = NULL;
+	size_t i, len, best_len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (cur != NULL ? all[i].parent != cur->id || &all[i] == cur : !top[i])
+			continue;
+		if (!covers(all[i].mount_point, path))
+			continue;
+		len = strlen(all[i].mount_point);
+		if (best == NULL || len < best_len ||
+		    (len == best_len && all[i].id > best->id)) {
+			best = &all[i];
+			best_len = len;
 		}
 	}
-	if (found < 0) {
-		*bad_line = 0;
-		return -1;
+	return best;
+}
+
+int
+mountinfo_walk(char *text, const char *path, struct mount_entry *at,
+    int *bad_line)
+{
+	struct mount_entry *all = NULL;
+	const struct mount_entry *cur = NULL, *next;
+	char **lines = NULL, *top = NULL;
+	size_t n, i;
+	int ret = -2;
+
+	*bad_line = 0;
+	if ((n = split_lines(text, &lines)) == (size_t)-1 ||
+	    (all = calloc(n + 1, sizeof(*all))) == NULL ||
+	    (top = calloc(n + 1, 1)) == NULL)
+		goto out;
+	ret = -1;
+	for (i = 0; i < n; i++) {
+		if (mountinfo_parse_line(lines[i], &all[i]) != 0) {
+			*bad_line = (int)i + 1;
+			goto out;
+		}
 	}
-	return found;
+	mark_tops(all, n, top);
+	for (i = 0; i <= n && (next = tree_step(all, n, top, cur, path)) != NULL; i++)
+		cur = next;
+	if (cur == NULL)
+		goto out;
+	*at = *cur;
+	ret = strcmp(cur->mount_point, path) == 0;
+out:
+	free(top);
+	free(all);
+	free(lines);
+	return ret;
 }
 
 static int

@@ -19,13 +19,21 @@ struct mount_entry {
 int mountinfo_parse_line(char *line, struct mount_entry *e);
 
 /*
- * Look for path (absolute, canonical) in the mountinfo text, which is
- * modified. Later entries cover earlier ones. Returns 1 when the visible
- * mount at path is mounted exactly there (*at), 0 when path lies within
- * another mount (*at is the one that holds it), -1 on a malformed line
- * (*bad_line set, 1-based).
+ * The line of mount id in the mountinfo text, which is modified: 1 when
+ * found (*e), 0 when no line has that id, -1 on a malformed line
+ * (*bad_line, 1-based). Lines after the one found are not read.
  */
-int mountinfo_find(char *text, const char *path, struct mount_entry *at,
+int mountinfo_by_id(char *text, int id, struct mount_entry *e, int *bad_line);
+
+/*
+ * Where the kernel cannot say which mount holds a path: the mount that
+ * holds path (absolute, canonical), found through the tree that the id and
+ * parent id columns describe, never by the order of the lines. Returns 1
+ * when path is that mount's mount point (*at), 0 when it lies within it,
+ * -1 on a malformed line (*bad_line, 1-based) or when no mount holds path
+ * (*bad_line 0), -2 when out of memory. text is modified.
+ */
+int mountinfo_walk(char *text, const char *path, struct mount_entry *at,
     int *bad_line);
 
 /* 1 if the mount is read-only (per mount or per superblock). */

@@ -88,6 +88,9 @@ static const struct call base_calls[] = {
 #ifdef SYS_rseq
 	C(rseq),
 #endif
+#ifdef SYS_faccessat2	/* glibc's realpath() of a path with a trailing slash */
+	C(faccessat2),
+#endif
 #ifdef SYS_open
 	C(open), C(stat), C(lstat), C(access), C(readlink), C(dup2), C(poll),
 	C(select), C(time), C(arch_prctl),

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,6 +110,18 @@ errno_text(int e, char *buf, size_t len)
 		break;
 	}
 	return buf;
+}
+
+int
+path_device(const char *path, unsigned *maj, unsigned *min)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	*maj = major(st.st_dev);
+	*min = minor(st.st_dev);
+	return 0;
 }
 
 int

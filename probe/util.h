@@ -10,6 +10,9 @@
  * "read-only file system (EROFS)"; returns buf. */
 const char *errno_text(int e, char *buf, size_t len);
 
+/* The device path is on, symlinks followed; 0, or -1 with errno set. */
+int path_device(const char *path, unsigned *major, unsigned *minor);
+
 /* Replace *dst with a copy of value; returns 0, or -1 with err filled. */
 int set_string(char **dst, const char *value, char *err, size_t errlen);
 

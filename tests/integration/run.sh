@@ -34,7 +34,8 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	if [ -n "${PROBE_TEST_NS:-}" ]; then
-		grep -o " $T[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+		awk '{ print $5 }' /proc/self/mountinfo | sed 's/\\040/ /g' |
+			grep "^$T" | sort -r | while IFS= read -r m; do
 			umount -l "$m" 2>/dev/null
 		done
 	fi
@@ -69,6 +70,7 @@ for s in cli http inline tls grpc hostile install serve reload wait sandbox; do
 done
 if [ -n "${PROBE_TEST_NS:-}" ]; then
 	suite fs
+	suite mounts
 	suite faults
 else
 	skip "filesystem tests" "need root to make mounts (unshare -m)"

@@ -104,7 +104,7 @@ find(const char *text, const char *path, struct mount_entry *e, char **buf)
 	int bad;
 
 	*buf = copy(text);
-	return mountinfo_find(*buf, path, e, &bad);
+	return mountinfo_walk(*buf, path, e, &bad);
 }
 
 Test(mountinfo, finds_the_mount_point_itself)
@@ -185,13 +185,102 @@ Test(mountinfo, a_later_mount_on_a_parent_hides_the_path)
 	free(buf);
 }
 
+/* Since Linux 6.8 the lines come in the order the mounts were made: /proc
+ * and a volume moved into place (mount --move) before their parents. */
+Test(mountinfo, a_mount_listed_before_its_parent)
+{
+	static const char moved[] =
+	    "22 25 0:20 / /proc rw,nosuid - proc proc rw\n"
+	    "23 26 0:50 / /var/lib/app rw - tmpfs vol rw\n"
+	    "25 1 8:1 / / rw - ext4 /dev/vda rw\n"
+	    "26 25 0:60 / /var/lib rw - tmpfs lib rw\n";
+	struct mount_entry e;
+	char *buf;
+
+	cr_expect_eq(find(moved, "/proc", &e, &buf), 1);
+	cr_expect_str_eq(e.fstype, "proc");
+	free(buf);
+	cr_expect_eq(find(moved, "/var/lib/app", &e, &buf), 1);
+	cr_expect_str_eq(e.source, "vol");
+	free(buf);
+	cr_expect_eq(find(moved, "/var/lib/app/x", &e, &buf), 0);
+	cr_expect_eq(e.id, 23);
+	free(buf);
+	cr_expect_eq(find(moved, "/var/lib/other", &e, &buf), 0);
+	cr_expect_eq(e.id, 26);
+	free(buf);
+}
+
+/* Propagation made 41 under 40's parent after 40 was mounted over it: its
+ * line names the exact path, and it cannot be reached. */
+Test(mountinfo, a_hidden_mount_listed_last_under_the_path)
+{
+	static const char hidden[] =
+	    "21 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+	    "30 21 0:40 / /t/dst rw shared:1 - tmpfs src rw\n"
+	    "40 30 0:50 / /t/dst rw - tmpfs top rw\n"
+	    "41 30 0:51 / /t/dst/sub rw - tmpfs hidden rw\n";
+	struct mount_entry e;
+	char *buf;
+
+	cr_expect_eq(find(hidden, "/t/dst/sub", &e, &buf), 0);
+	cr_expect_eq(e.id, 40);
+	cr_expect_str_eq(e.source, "top");
+	free(buf);
+}
+
+Test(mountinfo, a_table_without_a_mount_for_the_path)
+{
+	char *buf = copy("30 21 0:40 / /data rw - tmpfs tmpfs rw\n");
+	struct mount_entry e;
+	int bad = 7;
+
+	cr_expect_eq(mountinfo_walk(buf, "/srv", &e, &bad), -1);
+	cr_expect_eq(bad, 0);
+	free(buf);
+}
+
+Test(mountinfo, a_cycle_of_parents_ends)
+{
+	static const char cycle[] =
+	    "21 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+	    "30 31 0:40 / /a rw - tmpfs a rw\n"
+	    "31 30 0:41 / /a rw - tmpfs b rw\n"
+	    "32 21 0:42 / /a rw - tmpfs c rw\n";
+	struct mount_entry e;
+	char *buf;
+
+	cr_expect_eq(find(cycle, "/a/x", &e, &buf), 0);
+	cr_expect_eq(e.id, 32);
+	free(buf);
+}
+
+Test(mountinfo, by_id)
+{
+	struct mount_entry e;
+	char *buf = copy(table);
+	int bad;
+
+	cr_expect_eq(mountinfo_by_id(buf, 31, &e, &bad), 1);
+	cr_expect_str_eq(e.mount_point, "/etc/app");
+	cr_expect_str_eq(e.root, "/srv/config");
+	free(buf);
+	buf = copy(table);
+	cr_expect_eq(mountinfo_by_id(buf, 99, &e, &bad), 0);
+	free(buf);
+	buf = copy("21 1 8:1 / / rw - ext4 /dev/sda1 rw\nbroken\n");
+	cr_expect_eq(mountinfo_by_id(buf, 99, &e, &bad), -1);
+	cr_expect_eq(bad, 2);
+	free(buf);
+}
+
 Test(mountinfo, reports_the_malformed_line)
 {
 	char *buf = copy("21 1 8:1 / / rw - ext4 /dev/sda1 rw\ngarbage\n");
 	struct mount_entry e;
 	int bad = 0;
 
-	cr_expect_eq(mountinfo_find(buf, "/", &e, &bad), -1);
+	cr_expect_eq(mountinfo_walk(buf, "/", &e, &bad), -1);
 	cr_expect_eq(bad, 2);
 	free(buf);
 }
@@ -204,7 +293,7 @@ Test(mountinfo, reads_this_process_table)
 
 	text = mountinfo_read("/proc/self/mountinfo", err, sizeof(err));
 	cr_assert_not_null(text, "%s", err);
-	cr_expect_eq(mountinfo_find(text, "/", &e, &bad), 1);
+	cr_expect_eq(mountinfo_walk(text, "/", &e, &bad), 1);
 	free(text);
 	cr_expect_null(mountinfo_read("/nonexistent/mountinfo", err, sizeof(err)));
 	cr_expect_str_eq(err,
