@@ -511,7 +511,8 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	if (rc == CURLE_HTTP2_STREAM && r->lines == 0)
 		rc = ask_again(curl, r, errbuf, timeout_ms);
 	curlx_headers_text(&g->headers, hdrs, sizeof(hdrs));
-	result_detail(res, "Check(\"%.60s\") at %s%s over %s%s",
+	result_detail(res, "Check(\"%.*s\") at %s%s over %s%s",
+	    (int)utf8_cut(g->service ? g->service : "", 60),
 	    g->service ? g->service : "", g->unix_socket ? "unix socket " : "",
 	    g->unix_socket ? g->unix_socket : url, g->tls ? "TLS" : "h2c", hdrs);
 	/* A server may reset the stream once it has answered: grpc-js sends

@@ -292,7 +292,10 @@ follow(const struct http_check *h, CURL *curl, long code, int hops,
 {
 	char host[256], *next = NULL;
 
-	if (code < 300 || code > 399 || h->redirects == REDIR_NO ||
+	/* Go's client, the kubelet's, follows these only: 300, 304, 305 and
+	 * the rest are answers. */
+	if ((code != 301 && code != 302 && code != 303 && code != 307 &&
+	    code != 308) || h->redirects == REDIR_NO ||
 	    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||
 	    next == NULL)
 		return 0;
@@ -330,7 +333,8 @@ judge(const struct http_check *h, const char *url, long code, int hops,
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
 	if (h->expect_body != NULL && !body->found)
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, body does not "
-		    "contain \"%.60s\"", code, h->expect_body);
+		    "contain \"%.*s\"", code, (int)utf8_cut(h->expect_body, 60),
+		    h->expect_body);
 	return result_set(res, PROBE_HEALTHY, "HTTP %ld", code);
 }
 

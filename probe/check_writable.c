@@ -151,7 +151,7 @@ writable_where(const char *path, char *buf, size_t len)
 
 static int
 check_space(const struct writable_check *w, const struct statvfs *sv,
-    struct check_result *res)
+    int write_only, struct check_result *res)
 {
 	char on[PROBE_MSG_MAX];
 	unsigned long long avail = (unsigned long long)sv->f_bavail * sv->f_frsize;
@@ -165,8 +165,9 @@ check_space(const struct writable_check *w, const struct statvfs *sv,
 	res->space.free_inodes = sv->f_files ? (double)sv->f_favail : -1;
 	res->space.inodes = sv->f_files ? (double)sv->f_files : -1;
 	writable_where(w->path, on, sizeof(on));
-	result_detail(res, "%s: %s; %s of %s free (%u.%02u%%), %llu of %llu inodes free",
-	    w->path, on, format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
+	result_detail(res, "%s: %s; %s%s of %s free (%u.%02u%%), %llu of %llu inodes free",
+	    w->path, on, write_only ? "not readable to this user (write-only "
+	    "directory, tested through a path descriptor); " : "", format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),
 	    pct / 100, pct % 100, (unsigned long long)sv->f_favail,
 	    (unsigned long long)sv->f_files);
 	if (w->min_free && avail < w->min_free)
@@ -191,12 +192,19 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 	char name[32], etext[ERRNO_TEXT_MAX], out[TEST_SIZE], in[TEST_SIZE];
 	const char *step;
 	struct statvfs sv;
-	int dirfd, fd = -1, ret;
+	int dirfd, fd = -1, ret, write_only = 0;
 	ssize_t n;
 	size_t i, seed;
 
 	(void)timeout_ms;	/* the runner kills us when it runs out */
-	if ((dirfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	dirfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 && errno == EACCES) {
+		/* A drop directory (mode 733): files can be made in it, it
+		 * cannot be listed; a path descriptor is all the test needs. */
+		dirfd = open(w->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		write_only = dirfd >= 0;
+	}
+	if (dirfd < 0)
 		return result_set(res, PROBE_UNHEALTHY, "%s: %s", w->path,
 		    errno_text(errno, etext, sizeof(etext)));
 	if (fstatvfs(dirfd, &sv) != 0) {
@@ -204,7 +212,7 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		    errno_text(errno, etext, sizeof(etext)));
 		goto out;
 	}
-	if ((ret = check_space(w, &sv, res)) != PROBE_HEALTHY)
+	if ((ret = check_space(w, &sv, write_only, res)) != PROBE_HEALTHY)
 		goto out;
 	name[0] = '\0';
 	if ((fd = take_slot(dirfd, name, sizeof(name))) < 0 && errno == EBUSY) {

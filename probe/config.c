@@ -253,6 +253,20 @@ begin_section(struct loader *ld, const char *text)
 	ld->section = SEC_CHECK;
 }
 
+/* After a full buffer: 1 if the line ends here (a newline, CRLF, a lone
+ * CR at the end of the file, or the end of the file), which is consumed. */
+static int
+line_ends(FILE *f, int *ch)
+{
+	if ((*ch = getc(f)) == EOF || *ch == '\n')
+		return 1;
+	if (*ch != '\r')
+		return 0;
+	if ((*ch = getc(f)) == EOF || *ch == '\n')
+		return 1;
+	return 0;
+}
+
 /*
  * inih's reader. Counts lines, spots section headers before inih sees them
  * (so that a section has a line and an empty one is not lost), strips
@@ -282,8 +296,7 @@ reader(char *buf, int size, void *arg)
 			break;
 	}
 	buf[n] = '\0';
-	if (n == size - 1 && ch != '\n' && (ch = getc(ld->f)) != EOF &&
-	    ch != '\n') {
+	if (n == size - 1 && ch != '\n' && !line_ends(ld->f, &ch)) {
 		loader_error(ld, ld->line, "line is longer than %d characters",
 		    size - 1);
 		return NULL;

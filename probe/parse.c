@@ -10,6 +10,7 @@
 #include "probe.h"
 
 #define EXPAND_MAX 8192
+#define EXPAND_DEPTH_MAX 8	/* ${A:-${B:-...}} */
 
 /* Parse "123" or "123.45" into thousandths; returns the end or NULL. */
 static const char *
@@ -335,64 +336,117 @@ append(char *buf, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
-char *
-expand_env(const char *s, char *err, size_t errlen)
+/* The '}' that closes the "${" before p, nested ones skipped; or NULL. */
+static const char *
+closing_brace(const char *p)
 {
-	char buf[EXPAND_MAX], name[128], *ret;
-	const char *p, *close, *sep, *val;
-	size_t len = 0, nlen;
+	int depth = 1;
 
-	buf[0] = '\0';
-	for (p = s; *p != '\0';) {
-		if (strncmp(p, "$${", 3) == 0) {
-			if (append(buf, &len, "${", 2) != 0)
-				goto toolong;
+	for (; *p != '\0'; p++) {
+		if (strncmp(p, "$${", 3) == 0)
+			p += 2;
+		else if (p[0] == '$' && p[1] == '{')
+			depth++, p++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static int expand_into(const char *s, size_t slen, int depth, char *buf,
+    size_t *len, char *err, size_t errlen);
+
+/* One ${NAME} or ${NAME:-default} at p, closed at close, into buf. */
+static int
+expand_one(const char *p, const char *close, int depth, char *buf, size_t *len,
+    char *err, size_t errlen)
+{
+	const char *sep, *val;
+	char name[128];
+	size_t nlen;
+
+	sep = strstr(p + 2, ":-");
+	if (sep == NULL || sep > close)
+		sep = close;
+	nlen = (size_t)(sep - (p + 2));
+	if (nlen == 0 || nlen >= sizeof(name) ||
+	    strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_") != nlen || isdigit((unsigned char)p[2])) {
+		snprintf(err, errlen, "invalid variable name in '%.*s'",
+		    (int)(close - p + 1), p);
+		return -1;
+	}
+	memcpy(name, p + 2, nlen);
+	name[nlen] = '\0';
+	val = getenv(name);
+	if (sep != close && (val == NULL || *val == '\0'))
+		return expand_into(sep + 2, (size_t)(close - sep - 2), depth + 1,
+		    buf, len, err, errlen);
+	if (val == NULL) {
+		snprintf(err, errlen,
+		    "environment variable '%s' is not set (use ${%s:-default})",
+		    name, name);
+		return -1;
+	}
+	return append(buf, len, val, strlen(val)) == 0 ? 0 : 1;
+}
+
+/* Expand slen bytes of s into buf: 0, -1 with err filled, 1 too long. */
+static int
+expand_into(const char *s, size_t slen, int depth, char *buf, size_t *len,
+    char *err, size_t errlen)
+{
+	const char *p, *end = s + slen, *close;
+	size_t n;
+	int r;
+
+	if (depth > EXPAND_DEPTH_MAX) {
+		snprintf(err, errlen, "defaults nested more than %d deep",
+		    EXPAND_DEPTH_MAX);
+		return -1;
+	}
+	for (p = s; p < end;) {
+		if ((size_t)(end - p) >= 3 && strncmp(p, "$${", 3) == 0) {
+			if (append(buf, len, "${", 2) != 0)
+				return 1;
 			p += 3;
 			continue;
 		}
-		if (strncmp(p, "${", 2) != 0) {
-			nlen = strcspn(p + 1, "$") + 1;
-			if (append(buf, &len, p, nlen) != 0)
-				goto toolong;
-			p += nlen;
+		if ((size_t)(end - p) < 2 || strncmp(p, "${", 2) != 0) {
+			for (n = 1; p + n < end && p[n] != '$'; n++)
+				;
+			if (append(buf, len, p, n) != 0)
+				return 1;
+			p += n;
 			continue;
 		}
-		if ((close = strchr(p + 2, '}')) == NULL) {
-			snprintf(err, errlen, "unterminated '${' in '%s'", s);
-			goto fail;
+		if ((close = closing_brace(p + 2)) == NULL || close >= end) {
+			snprintf(err, errlen, "unterminated '${' in '%.*s'",
+			    (int)(end - p), p);
+			return -1;
 		}
-		sep = strstr(p + 2, ":-");
-		if (sep == NULL || sep > close)
-			sep = close;
-		nlen = (size_t)(sep - (p + 2));
-		if (nlen == 0 || nlen >= sizeof(name) ||
-		    strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789_") != nlen || isdigit((unsigned char)p[2])) {
-			snprintf(err, errlen, "invalid variable name in '%.*s'",
-			    (int)(close - p + 1), p);
-			goto fail;
-		}
-		memcpy(name, p + 2, nlen);
-		name[nlen] = '\0';
-		val = getenv(name);
-		if (sep != close && (val == NULL || *val == '\0')) {
-			if (append(buf, &len, sep + 2, (size_t)(close - sep - 2)) != 0)
-				goto toolong;
-		} else if (val == NULL) {
-			snprintf(err, errlen,
-			    "environment variable '%s' is not set (use ${%s:-default})",
-			    name, name);
-			goto fail;
-		} else if (append(buf, &len, val, strlen(val)) != 0)
-			goto toolong;
+		if ((r = expand_one(p, close, depth, buf, len, err, errlen)) != 0)
+			return r;
 		p = close + 1;
 	}
+	return 0;
+}
+
+char *
+expand_env(const char *s, char *err, size_t errlen)
+{
+	char buf[EXPAND_MAX], *ret;
+	size_t len = 0;
+	int r;
+
+	buf[0] = '\0';
+	if ((r = expand_into(s, strlen(s), 0, buf, &len, err, errlen)) > 0)
+		snprintf(err, errlen,
+		    "value is longer than %d characters after expansion",
+		    EXPAND_MAX - 1);
+	if (r != 0)
+		return NULL;
 	if ((ret = strdup(buf)) == NULL)
 		snprintf(err, errlen, "out of memory");
 	return ret;
-toolong:
-	snprintf(err, errlen, "value is longer than %d characters after expansion",
-	    EXPAND_MAX - 1);
-fail:
-	return NULL;
 }

@@ -48,8 +48,9 @@ unsigned kind_from_name(const char *name);	/* 0 if unknown */
 const char *kind_name(unsigned kind);
 
 /*
- * Expand ${VAR} and ${VAR:-default} from the environment; "$${" stands for
- * a literal "${". Returns a string the caller frees, or NULL with err
+ * Expand ${VAR} and ${VAR:-default} from the environment; a default may
+ * itself hold ${...} (nested up to 8 deep), "$${" stands for a literal
+ * "${". Returns a string the caller frees, or NULL with err
  * filled (unset variable without default, syntax, or out of memory).
  */
 char *expand_env(const char *s, char *err, size_t errlen);

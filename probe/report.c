@@ -4,20 +4,26 @@
 #include "parse.h"
 #include "report.h"
 #include "sandbox.h"
+#include "util.h"
 
 static void
 json_string(FILE *out, const char *s)
 {
+	size_t n;
+
 	fputc('"', out);
-	for (; *s != '\0'; s++) {
+	for (; *s != '\0'; s += n ? n : 1) {
 		unsigned char ch = (unsigned char)*s;
 
+		n = utf8_seq(s);
 		if (ch == '"' || ch == '\\')
 			fprintf(out, "\\%c", ch);
 		else if (ch < 0x20 || ch == 0x7f)
 			fprintf(out, "\\u%04x", ch);
+		else if (n == 0)	/* not UTF-8: a hostile peer's bytes */
+			fputs("\\ufffd", out);
 		else
-			fputc(ch, out);
+			fwrite(s, 1, n, out);
 	}
 	fputc('"', out);
 }

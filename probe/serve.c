@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -39,6 +40,16 @@
 #include "watch.h"
 
 #define SERVE_THREADS 1	/* handlers never block; one thread serves ~100k req/s */
+/* Peers that open connections and send nothing (or a byte now and then)
+ * must not lock the kubelet out: an idle connection is closed after
+ * SERVE_IDLE_S, one address holds at most SERVE_PER_ADDRESS, and all of
+ * them together at most SERVE_CONNECTIONS_MAX (or what the open files
+ * limit allows). */
+#define SERVE_IDLE_S 5u
+#define SERVE_PER_ADDRESS 64u
+#define SERVE_CONNECTIONS_MAX 16384u
+#define SERVE_FDS_SPARE 64u	/* for the config, runners, signals, inotify */
+#define SERVE_CONN_MEMORY (16u * 1024)	/* a probe's request is ~200 bytes */
 #define SHUTDOWN_WAIT_MS 900
 #define SETTLE_MS 100		/* a change is read once no event came for this */
 #define NKINDS 3
@@ -702,6 +713,30 @@ signals_and_watch(struct server *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* How many connections at once: the open files limit raised as far as it
+ * goes, less what the server itself keeps open. */
+static unsigned
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024 - SERVE_FDS_SPARE;
+	want = SERVE_CONNECTIONS_MAX + SERVE_FDS_SPARE;
+	if (rl.rlim_cur < want && rl.rlim_max != rl.rlim_cur) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+		    want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur <= 2 * SERVE_FDS_SPARE)
+		return SERVE_FDS_SPARE;
+	if (rl.rlim_cur - SERVE_FDS_SPARE > SERVE_CONNECTIONS_MAX)
+		return SERVE_CONNECTIONS_MAX;
+	return (unsigned)(rl.rlim_cur - SERVE_FDS_SPARE);
+}
+
 struct server *
 serve_start(const struct serve_params *sp, char *err, size_t errlen)
 {
@@ -747,7 +782,10 @@ serve_start(const struct serve_params *sp, char *err, size_t errlen)
 	    handle, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVE_THREADS,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, SERVE_IDLE_S,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, SERVE_PER_ADDRESS,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
 	    MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		snprintf(err, errlen, "serve: cannot start the HTTP server on %s",

@@ -14,15 +14,63 @@
 #include "probe.h"
 #include "util.h"
 
+size_t
+utf8_seq(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+	unsigned cp;
+
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		n = 2, cp = u[0] & 0x1f;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		n = 3, cp = u[0] & 0x0f;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		n = 4, cp = u[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (u[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+size_t
+utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n <= max)
+		return n;
+	for (i = max; i > 0 && i + 4 > max && ((unsigned char)s[i] & 0xc0) == 0x80; i--)
+		;
+	return i;
+}
+
 static void
 vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	char *p;
+	char *p, *last;
+	int n;
 
-	vsnprintf(buf, len, fmt, ap);
+	n = vsnprintf(buf, len, fmt, ap);
 	for (p = buf; *p != '\0'; p++)	/* one line, printable, whatever came in */
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+	if (n < 0 || (size_t)n < len || p == buf)
+		return;
+	/* Cut: never in the middle of a character. */
+	for (last = p - 1; last > buf && (*last & 0xc0) == 0x80 && p - last < 4; last--)
+		;
+	if ((unsigned char)*last >= 0x80 && utf8_seq(last) != (size_t)(p - last))
+		*last = '\0';
 }
 
 int

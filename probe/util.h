@@ -13,6 +13,14 @@ const char *errno_text(int e, char *buf, size_t len);
 /* The device path is on, symlinks followed; 0, or -1 with errno set. */
 int path_device(const char *path, unsigned *major, unsigned *minor);
 
+/* The length of the valid UTF-8 character that s starts with (1 to 4), or
+ * 0 where s does not start one (a stray byte, a cut or overlong sequence). */
+size_t utf8_seq(const char *s);
+
+/* The length of s cut to at most max bytes, never inside a character:
+ * for "%.*s". */
+size_t utf8_cut(const char *s, size_t max);
+
 /* Replace *dst with a copy of value; returns 0, or -1 with err filled. */
 int set_string(char **dst, const char *value, char *err, size_t errlen);
 

@@ -8,6 +8,7 @@ given and not empty. Paths:
   /slow/MS       200 after MS ms       /body       200 "hello world"
   /redirect      302 to /ok            /loop       302 to /loop
   /redirect-other 302 to another host's /ok
+  /choices       300 with a Location (/status/503): not a redirect to follow
   /need-header   200 if X-Probe: 1 was sent, else 400
   /big           200 with a 10 MB body /endless    200, a body that never ends
   /hits          how many requests came before this one
@@ -48,7 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.path != "/hits":
                 hits += 1
             n = hits
-        p = self.path
+        p = self.path.split("?")[0]
         if p in ("/", "/ok"):
             self.reply(200, b"ok\n")
         elif p.startswith("/status/"):
@@ -60,6 +61,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, b"hello world\n")
         elif p == "/redirect":
             self.reply(302, headers=[("Location", "/ok")])
+        elif p == "/choices":
+            self.reply(300, b"pick one\n", headers=[("Location", "/status/503")])
         elif p == "/loop":
             self.reply(302, headers=[("Location", "/loop")])
         elif p == "/redirect-other":

@@ -91,6 +91,19 @@ fs_case "writable: as uid 65532 in a root-owned directory" 1 \
 mkdir "$V/nonroot" && chown 65532:65532 "$V/nonroot"
 fs_case "writable: as uid 65532 in its own directory" 0 "healthy: *" "" writable "$V/nonroot"
 fs_case "mount: as uid 65532" 0 "healthy: *" "" mount "$V"
+mkdir -m 733 "$V/drop"
+fs_case "writable: as uid 65532 in a write-only drop directory (mode 733)" 0 "healthy: *" "" \
+	writable "$V/drop"
+run_probe -v --writable "$V/drop"
+expect_line "writable: -v says the directory is write-only" \
+	"      $V/drop: on $V, tmpfs from tmpfs, rw; not readable to this user (write-only directory, tested through a path descriptor); *"
+[ -z "$(ls -A "$V/drop")" ] && pass "writable: the drop directory is left empty" ||
+	fail "writable: the drop directory is left empty" "$(ls -A "$V/drop")"
+mkdir -m 700 "$V/closed"
+fs_case "writable: as uid 65532 in root's closed directory (mode 700)" 1 \
+	"unhealthy: writable \"data\": $V/closed: cannot create a file: permission denied (EACCES)" "" \
+	writable "$V/closed"
+fs_case "writable: a trailing slash" 0 "healthy: *" "" writable "$V/nonroot/"
 RUN_AS=()
 
 # Leftovers of killed runs are removed; a slot held by a live run is not.

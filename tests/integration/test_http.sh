@@ -52,8 +52,8 @@ header = Cookie: session=COOKIE123
 EOT
 run_probe -v -c "$T/secret.ini"
 expect "secrets: the check runs with them" 0 "healthy: *"
-expect_line "secrets: -v shows headers, secret values redacted" \
-	"      GET http://probe@127.0.0.1:$P/need-header: HTTP 200 after 0 redirects, headers: X-Probe: 1, Authorization: [redacted], X-Api-Key: [redacted], Cookie: [redacted]"
+expect_line "secrets: -v shows header names, no value" \
+	"      GET http://probe@127.0.0.1:$P/need-header: HTTP 200 after 0 redirects, headers: X-Probe: [redacted], Authorization: [redacted], X-Api-Key: [redacted], Cookie: [redacted]"
 run_probe -v -o json -c "$T/secret.ini"
 if [[ "$OUT" != *123* ]]; then pass "secrets: none in -v -o json"; else fail "secrets: none in -v -o json" "found"; fi
 sed -i "s|127.0.0.1:$P/need-header|127.0.0.1:1/|" "$T/secret.ini"

@@ -20,7 +20,7 @@ expect "--http sends no header by default" 1 "unhealthy: http \"127.0.0.1:$P/nee
 run_probe -v --http "$BASE/need-header" --header "X-Probe: 1" --header "Authorization: Bearer TOKEN123"
 expect "--header" 0 "healthy: *"
 expect_line "--header: secret values redacted with -v" \
-	"      GET $BASE/need-header: HTTP 200 after 0 redirects, headers: X-Probe: 1, Authorization: [redacted]"
+	"      GET $BASE/need-header: HTTP 200 after 0 redirects, headers: X-Probe: [redacted], Authorization: [redacted]"
 [[ "$OUT$ERR" != *TOKEN123* ]] && pass "--header: the secret never printed" ||
 	fail "--header: the secret never printed" "found"
 

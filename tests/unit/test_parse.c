@@ -207,6 +207,18 @@ Test(parse, expand_env)
 	expect_expand_error("${}", "invalid variable name in '${}'");
 	expect_expand_error("${1A}", "invalid variable name in '${1A}'");
 	expect_expand_error("${A-B}", "invalid variable name in '${A-B}'");
+	/* Nested defaults expand, or are an error; never a literal. */
+	expect_expand("${PROBE_T_UNSET:-${PROBE_T_POD}}", "app-python-0");
+	expect_expand("${PROBE_T_UNSET:-/d/${PROBE_T_POD}/x}", "/d/app-python-0/x");
+	expect_expand("${PROBE_T_UNSET:-${PROBE_T_EMPTY:-${PROBE_T_POD}}}!",
+	    "app-python-0!");
+	expect_expand("${PROBE_T_POD:-${PROBE_T_UNSET}}", "app-python-0");
+	expect_expand("${PROBE_T_UNSET:-$${X}}", "${X}");
+	expect_expand_error("${PROBE_T_UNSET:-${PROBE_T_UNSET}}",
+	    "environment variable 'PROBE_T_UNSET' is not set (use ${PROBE_T_UNSET:-default})");
+	expect_expand_error("${A:-${B}", "unterminated '${' in '${A:-${B}'");
+	expect_expand_error("${A:-${B:-${C:-${D:-${E:-${F:-${G:-${H:-${I:-x}}}}}}}}}",
+	    "defaults nested more than 8 deep");
 
 	big = malloc(9000);
 	cr_assert_not_null(big);
