@@ -338,23 +338,16 @@ sort_rules(struct filter *f)
 	f->nrules = n;
 }
 
-/*
- * The filter of class cls for process pid into prog (PROG_MAX long): the
- * calls of its class allowed, those of the verdicts above looked at, any
- * other traps. Returns its length, 0 if it would not fit.
- */
-static size_t
-build_filter(struct sock_filter *prog, enum sandbox_class cls, pid_t pid)
+/* The rules of class cls, sorted, once each. */
+static void
+class_rules(struct filter *f, enum sandbox_class cls)
 {
 	static const struct rule special[] = {
 		{ SYS_kill, V_SELF }, { SYS_tkill, V_SELF }, { SYS_tgkill, V_SELF },
 		{ SYS_rt_sigaction, V_SIGACTION }, { SYS_clone3, V_ENOSYS },
 	};
-	struct filter storage, *f = &storage;
-	size_t i, len, start;
+	size_t i;
 
-	memset(f, 0, sizeof(*f));
-	f->prog = prog;
 	add_rules(f, base_calls, sizeof(base_calls) / sizeof(base_calls[0]));
 	if (cls == SANDBOX_NET) {
 		add_rules(f, net_calls, sizeof(net_calls) / sizeof(net_calls[0]));
@@ -368,6 +361,39 @@ build_filter(struct sock_filter *prog, enum sandbox_class cls, pid_t pid)
 	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		f->rules[f->nrules++] = special[i];
 	sort_rules(f);
+}
+
+int
+sandbox_allows(enum sandbox_class cls, const char *name)
+{
+	static struct filter f;	/* large; tests only, never in a check */
+	size_t i;
+
+	memset(&f, 0, sizeof(f));
+	class_rules(&f, cls);
+	for (i = 0; i < f.nrules; i++) {
+		const char *n = sandbox_syscall_name((long)f.rules[i].nr);
+
+		if (n != NULL && strcmp(n, name) == 0)
+			return f.rules[i].v != V_TRAP;
+	}
+	return 0;
+}
+
+/*
+ * The filter of class cls for process pid into prog (PROG_MAX long): the
+ * calls of its class allowed, those of the verdicts above looked at, any
+ * other traps. Returns its length, 0 if it would not fit.
+ */
+static size_t
+build_filter(struct sock_filter *prog, enum sandbox_class cls, pid_t pid)
+{
+	struct filter storage, *f = &storage;
+	size_t len, start;
+
+	memset(f, 0, sizeof(*f));
+	f->prog = prog;
+	class_rules(f, cls);
 	/*
 	 * When a filter is installed, the kernel runs it for every call
 	 * number to cache the calls it always allows, and stops at the first

@@ -44,6 +44,11 @@ const char *sandbox_describe(char *buf, size_t len);
 int sandbox_enter(const struct sandbox_rules *r, int report_fd, char *err,
     size_t errlen);
 
+/* 1 if the filter of class cls lets the system call named name through
+ * (perhaps only with some arguments, or failing with ENOSYS so that libc
+ * falls back), 0 if it traps it or the name is unknown here. */
+int sandbox_allows(enum sandbox_class cls, const char *name);
+
 /* The name of system call nr on this architecture, or NULL. */
 const char *sandbox_syscall_name(long nr);
 

@@ -10,7 +10,7 @@ for group in "$@"; do
 	case "$group" in
 	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev" ;;
 	unit) pkgs="$pkgs libcriterion-dev" ;;
-	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates" ;;
+	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates strace file" ;;
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils bzip2 file python3" ;;

@@ -65,7 +65,7 @@ suite() {
 	*" $1 "*) . "$HERE/test_$1.sh" ;;
 	esac
 }
-for s in cli edges http inline tls grpc hostile install serve reload wait sandbox; do
+for s in cli edges http inline tls grpc hostile install serve reload wait sandbox syscalls; do
 	suite "$s"
 done
 if [ -n "${PROBE_TEST_NS:-}" ]; then

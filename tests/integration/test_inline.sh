@@ -105,7 +105,7 @@ inline_error "--header without --http" \
 inline_error "a wrong command line is named before a missing file" \
 	"probe: --header applies to the command line's http checks: add --http" \
 	-c /nonexistent/probe.ini --header "X-A: 1"
-inline_error "bad header" "probe: --header: invalid header 'X-A : 1' (use Name: value)" \
+inline_error "bad header" "probe: --header: invalid header '[redacted]' (use Name: value)" \
 	--http "$BASE/ok" --header "X-A : 1"
 inline_error "--http without its value" "probe: option '--http' needs a value (see probe --help)" --http
 inline_error "the same check twice" "probe: --tcp: duplicate check tcp \"127.0.0.1:$P\"" \

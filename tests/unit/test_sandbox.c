@@ -1,7 +1,9 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,4 +45,63 @@ Test(sandbox, a_forbidden_call_is_reported)
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 3, "the socket call returned");
 	close(p[0]);
+}
+
+/* Each call that tests/integration/test_syscalls.sh saw a check of each
+ * class make, with glibc and with musl, passes that class's filter. */
+static void
+expect_list_allowed(const char *libc)
+{
+	static const struct {
+		const char *name;
+		enum sandbox_class cls;
+	} classes[] = {
+		{ "net", SANDBOX_NET }, { "mount", SANDBOX_MOUNT },
+		{ "writable", SANDBOX_WRITABLE },
+	};
+	char path[256], line[4096], *word, *save;
+	struct utsname u;
+	size_t i, seen = 0, n;
+	FILE *f;
+
+	cr_assert_eq(uname(&u), 0);
+	snprintf(path, sizeof(path), "tests/sandbox/syscalls/%s-%s.txt", libc,
+	    u.machine);
+	if ((f = fopen(path, "r")) == NULL)
+		cr_skip_test("no %s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+			n = strlen(classes[i].name);
+			if (strncmp(line, classes[i].name, n) != 0 || line[n] != ':')
+				continue;
+			seen++;
+			for (word = strtok_r(line + n + 1, " ", &save); word != NULL;
+			    word = strtok_r(NULL, " ", &save))
+				cr_expect(sandbox_allows(classes[i].cls, word),
+				    "%s: %s: %s is not allowed", path,
+				    classes[i].name, word);
+		}
+	}
+	fclose(f);
+	cr_expect_eq(seen, 3, "%s: a line for each class", path);
+}
+
+Test(sandbox, what_glibc_calls_is_allowed)
+{
+	expect_list_allowed("glibc");
+}
+
+Test(sandbox, what_musl_calls_is_allowed)
+{
+	expect_list_allowed("musl");
+}
+
+Test(sandbox, allows)
+{
+	cr_expect(sandbox_allows(SANDBOX_NET, "socket"));
+	cr_expect_not(sandbox_allows(SANDBOX_MOUNT, "socket"));
+	cr_expect(sandbox_allows(SANDBOX_WRITABLE, "unlinkat"));
+	cr_expect_not(sandbox_allows(SANDBOX_NET, "execve"));
+	cr_expect_not(sandbox_allows(SANDBOX_NET, "no_such_call"));
 }
