@@ -20,7 +20,13 @@ path = $F
 EOT
 
 out=$(python3 "$HELPERS/killer.py" 1000 "$PROBE" -q -c "$T/killed.ini")
-pass "killed with SIGKILL at random: $out"
+killed=$(echo "$out" | sed -n 's/^\([0-9]*\) killed, \([0-9]*\) ended first$/\1/p')
+ended=$(echo "$out" | sed -n 's/^\([0-9]*\) killed, \([0-9]*\) ended first$/\2/p')
+if [ -n "$killed" ] && [ $((killed + ended)) = 1000 ] && [ "$killed" -ge 500 ]; then
+	pass "killed with SIGKILL at random: $out"
+else
+	fail "killed with SIGKILL at random" "'$out': expected 1000 runs, most of them killed"
+fi
 sleep 0.2
 left=$(pgrep -c -f "^$PROBE -q -c $T/killed.ini" || true)
 [ "$left" = 0 ] && pass "killed 1000 times: no process left behind" ||
