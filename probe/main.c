@@ -387,11 +387,13 @@ run_once(struct config *cfg, struct options *o, double t0)
 		return errorf("%s", err);
 	o->report.duration_ms = now_ms() - t0;
 	/* A full pipe on stdout must not hold the verdict past the deadline,
-	 * counted from the exec, as the caller counts. */
+	 * counted from the exec as the caller counts; the report always gets
+	 * REPORT_SLACK_MS, however long the start took. */
 	age = process_age_ms();
 	if (age < (long)(now_ms() - t0))
 		age = (long)(now_ms() - t0);
-	process_exit_by(cfg->timeout_ms + REPORT_SLACK_MS - age, ret);
+	age = cfg->timeout_ms + REPORT_SLACK_MS - age;
+	process_exit_by(age > REPORT_SLACK_MS ? age : REPORT_SLACK_MS, ret);
 	if (!(o->quiet && ret == PROBE_HEALTHY))
 		report_write(stdout, &o->report, cfg);
 	return ret;
