@@ -84,7 +84,7 @@ static int
 mount_run(const struct check *c, long timeout_ms, struct check_result *res)
 {
 	const struct mount_check *m = c->priv;
-	char err[PROBE_MSG_MAX], etext[ERRNO_TEXT_MAX];
+	char err[PROBE_MSG_MAX];
 	struct mountpoint mp;
 	const struct mount_entry *e = &mp.mount;
 	struct statvfs sv;
@@ -106,8 +106,8 @@ mount_run(const struct check *c, long timeout_ms, struct check_result *res)
 	}
 	ro = mount_is_readonly(e);
 	if (statvfs(m->path, &sv) != 0) {
-		ret = result_set(res, PROBE_UNHEALTHY, "%s (%s from %s): %s",
-		    m->path, e->fstype, e->source, errno_text(errno, etext, sizeof(etext)));
+		ret = result_sys(res, errno, "%s (%s from %s)",
+		    m->path, e->fstype, e->source);
 		goto out;
 	}
 	if (m->fstypes != NULL && !fstype_allowed(m->fstypes, e->fstype))

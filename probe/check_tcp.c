@@ -101,16 +101,18 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	const struct tcp_check *t = c->priv;
 	struct addrinfo hints, *list = NULL, *ai;
 	double deadline = now_ms() + (double)timeout_ms;
-	char addr[INET6_ADDRSTRLEN + 10], etext[ERRNO_TEXT_MAX];
+	char addr[INET6_ADDRSTRLEN + 10];
 	int r, e = 0, ret;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
-	if ((r = getaddrinfo(t->host, t->port, &hints, &list)) != 0)
+	if ((r = getaddrinfo(t->host, t->port, &hints, &list)) == EAI_SYSTEM)
+		return result_sys(res, errno, "cannot resolve '%s'", t->host);
+	if (r != 0)
 		return result_set(res, PROBE_UNHEALTHY, "cannot resolve '%s': %s",
-		    t->host, r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		    t->host, gai_strerror(r));
 	ret = PROBE_UNHEALTHY;
 	for (ai = list; ai != NULL; ai = ai->ai_next) {
 		address_text(ai, addr, sizeof(addr));
@@ -123,8 +125,7 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 			    "timed out after %ldms connecting to %s", timeout_ms, addr);
 			break;
 		}
-		result_set(res, PROBE_UNHEALTHY, "connect to %s: %s", addr,
-		    errno_text(e, etext, sizeof(etext)));
+		result_sys(res, e, "connect to %s", addr);
 	}
 	result_detail(res, "%s port %s", t->host, t->port);
 	freeaddrinfo(list);

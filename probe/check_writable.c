@@ -189,7 +189,7 @@ static int
 writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 {
 	const struct writable_check *w = c->priv;
-	char name[32], etext[ERRNO_TEXT_MAX], out[TEST_SIZE], in[TEST_SIZE];
+	char name[32], size[32], out[TEST_SIZE], in[TEST_SIZE];
 	const char *step;
 	struct statvfs sv;
 	int dirfd, fd = -1, ret, write_only = 0;
@@ -205,11 +205,9 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		write_only = dirfd >= 0;
 	}
 	if (dirfd < 0)
-		return result_set(res, PROBE_UNHEALTHY, "%s: %s", w->path,
-		    errno_text(errno, etext, sizeof(etext)));
+		return result_sys(res, errno, "%s", w->path);
 	if (fstatvfs(dirfd, &sv) != 0) {
-		ret = result_set(res, PROBE_UNHEALTHY, "%s: statfs: %s", w->path,
-		    errno_text(errno, etext, sizeof(etext)));
+		ret = result_sys(res, errno, "%s: statfs", w->path);
 		goto out;
 	}
 	if ((ret = check_space(w, &sv, write_only, res)) != PROBE_HEALTHY)
@@ -221,8 +219,8 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		goto out;
 	}
 	if (fd < 0) {
-		ret = result_set(res, PROBE_UNHEALTHY, "%s: cannot create a file: %s",
-		    w->path, errno_text(errno, etext, sizeof(etext)));
+		ret = result_sys(res, errno, "%s: cannot create a file",
+		    w->path);
 		goto out;
 	}
 	seed = (size_t)getpid();	/* runs at once write different data */
@@ -253,12 +251,11 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		goto fail;
 	name[0] = '\0';
 	ret = result_set(res, PROBE_HEALTHY, "%s: writable, %s free", w->path,
-	    format_size((unsigned long long)sv.f_bavail * sv.f_frsize, etext,
-	    sizeof(etext)));
+	    format_size((unsigned long long)sv.f_bavail * sv.f_frsize, size,
+	    sizeof(size)));
 	goto out;
 fail:
-	ret = result_set(res, PROBE_UNHEALTHY, "%s: %s: %s", w->path, step,
-	    errno_text(errno, etext, sizeof(etext)));
+	ret = result_sys(res, errno, "%s: %s", w->path, step);
 out:
 	if (fd >= 0 && name[0] != '\0')
 		unlinkat(dirfd, name, 0);

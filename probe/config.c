@@ -278,6 +278,7 @@ reader(char *buf, int size, void *arg)
 {
 	struct loader *ld = arg;
 	int ch = EOF, n = 0, skip = 1;
+	char msg[200];
 	char *end;
 
 	if (ld->done)
@@ -302,7 +303,8 @@ reader(char *buf, int size, void *arg)
 		return NULL;
 	}
 	if (ch == EOF && ferror(ld->f)) {
-		loader_error(ld, ld->line, "read error: %s", strerror(errno));
+		sys_error(msg, sizeof(msg), errno, "read error");
+		loader_error(ld, ld->line, "%s", msg);
 		return NULL;
 	}
 	if (n == 0 && ch == EOF) {
@@ -467,11 +469,11 @@ config_read(const char *path, char **text, size_t *len, char *err,
 	*text = NULL;
 	*len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		sys_error(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		sys_error(err, errlen, errno, "%s", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -489,7 +491,7 @@ config_read(const char *path, char **text, size_t *len, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+			sys_error(err, errlen, errno, "%s: read error", path);
 			goto out;
 		}
 		got += (size_t)n;
@@ -523,7 +525,7 @@ load_text(struct config *cfg, const char *path, const char *text, size_t len,
 	/* fmemopen() of 0 bytes fails: an empty text reads as an empty stream. */
 	if ((ld.f = len > 0 ? fmemopen((void *)(uintptr_t)text, len, "r") :
 	    fopen("/dev/null", "re")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		sys_error(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	rc = ini_parse_stream(reader, &ld, handler, &ld);

@@ -53,13 +53,12 @@ static const struct pem_key {
 static int
 pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
 {
-	char *buf = NULL, etext[ERRNO_TEXT_MAX];
+	char *buf = NULL;
 	ssize_t n = 0, r = 0;
 	int fd, ret = -1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(err, errlen, errno, "cannot read %s", path);
 		return -1;
 	}
 	if ((buf = malloc(PEM_SCAN_MAX)) == NULL) {
@@ -69,8 +68,7 @@ pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
 	while (n < PEM_SCAN_MAX && (r = read(fd, buf + n, PEM_SCAN_MAX - (size_t)n)) > 0)
 		n += r;
 	if (r < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(err, errlen, errno, "cannot read %s", path);
 		goto out;
 	}
 	if (memmem(buf, (size_t)n, k->marker, strlen(k->marker)) == NULL) {
@@ -383,7 +381,7 @@ int
 curlx_failure(struct check_result *res, CURL *curl, CURLcode rc,
     const char *errbuf, const struct curlx_tls *t, const struct curlx_peer *p)
 {
-	char etext[ERRNO_TEXT_MAX], msg[CURL_ERROR_SIZE];
+	char msg[CURL_ERROR_SIZE];
 	long oserr = 0;
 
 	switch (rc) {
@@ -396,10 +394,9 @@ curlx_failure(struct check_result *res, CURL *curl, CURLcode rc,
 	case CURLE_COULDNT_CONNECT:
 		curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr != 0)
-			return result_set(res, PROBE_UNHEALTHY, "connect to %s%s: %s",
+			return result_sys(res, (int)oserr, "connect to %s%s",
 			    p->unix_socket ? "unix socket " : "",
-			    p->unix_socket ? p->unix_socket : p->hostport,
-			    errno_text((int)oserr, etext, sizeof(etext)));
+			    p->unix_socket ? p->unix_socket : p->hostport);
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
 		return result_set(res, PROBE_UNHEALTHY, "more than %d redirects",

@@ -37,7 +37,7 @@ copy_all(int from, int to, off_t *size)
 int
 install_self(const char *dir, const char *argv0, char *msg, size_t len)
 {
-	char tmp[64], etext[ERRNO_TEXT_MAX];
+	char tmp[64];
 	const char *step = "open " SELF;
 	int src, dirfd = -1, fd = -1, ret = -1;
 	off_t size = 0;
@@ -45,13 +45,11 @@ install_self(const char *dir, const char *argv0, char *msg, size_t len)
 	if ((src = open(SELF, O_RDONLY | O_CLOEXEC)) < 0 && strchr(argv0, '/'))
 		src = open(argv0, O_RDONLY | O_CLOEXEC);	/* no /proc */
 	if (src < 0) {
-		snprintf(msg, len, "install: cannot open the running executable: %s",
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(msg, len, errno, "install: cannot open the running executable");
 		return -1;
 	}
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(msg, len, "install: %s: %s", dir,
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(msg, len, errno, "install: %s", dir);
 		goto out;
 	}
 	snprintf(tmp, sizeof(tmp), ".probe.tmp.%ld", (long)getpid());
@@ -82,8 +80,7 @@ install_self(const char *dir, const char *argv0, char *msg, size_t len)
 	ret = 0;
 	goto out;
 fail:
-	snprintf(msg, len, "install: %s: %s: %s", dir, step,
-	    errno_text(errno, etext, sizeof(etext)));
+	sys_error(msg, len, errno, "install: %s: %s", dir, step);
 	if (fd >= 0)
 		close(fd);
 	fd = -1;

@@ -7,6 +7,7 @@
 
 #include "mountinfo.h"
 #include "parse.h"
+#include "util.h"
 
 #define MOUNTINFO_MAX (16 * 1024 * 1024)
 
@@ -254,7 +255,7 @@ mountinfo_read(const char *path, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		sys_error(err, errlen, errno, "cannot open %s", path);
 		return NULL;
 	}
 	for (;;) {
@@ -276,7 +277,7 @@ mountinfo_read(const char *path, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			sys_error(err, errlen, errno, "cannot read %s", path);
 			goto fail;
 		}
 		if (r == 0)

@@ -68,14 +68,12 @@ is_mount_root(const char *path, const struct mount_entry *e)
 static int
 find_by_id(const char *path, struct mountpoint *mp, char *err, size_t errlen)
 {
-	char etext[ERRNO_TEXT_MAX];
 	int tries, r, id = -1, root, bad;
 
 	for (tries = 0; tries < 2; tries++) {	/* a mount made in between */
 		if ((r = kernel_mount_id(path, &id, &root)) <= 0) {
 			if (r < 0)
-				snprintf(err, errlen, "%s: %s", path,
-				    errno_text(errno, etext, sizeof(etext)));
+				sys_error(err, errlen, errno, "%s", path);
 			return r < 0 ? -1 : 1;
 		}
 		if (read_table(mp, err, errlen) != 0)
@@ -100,14 +98,13 @@ find_by_id(const char *path, struct mountpoint *mp, char *err, size_t errlen)
 static int
 find_in_tree(const char *path, struct mountpoint *mp, char *err, size_t errlen)
 {
-	char real[PATH_MAX], etext[ERRNO_TEXT_MAX];
+	char real[PATH_MAX];
 	const struct mount_entry *e = &mp->mount;
 	unsigned major, minor;
 	int r, bad;
 
 	if (realpath(path, real) == NULL || path_device(real, &major, &minor) != 0) {
-		snprintf(err, errlen, "%s: %s", path,
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	if (read_table(mp, err, errlen) != 0)

@@ -44,6 +44,8 @@ struct job {
 	struct check *c;
 	enum job_state state;
 	long budget;		/* ms the check may take */
+	double end;		/* when it must be done, waiting for a guard
+				 * slot included: its start + budget */
 	double start;
 	pid_t pid;
 	int fd;			/* read end of the result pipe */
@@ -158,28 +160,25 @@ child(const struct check *c, long budget, int wfd, pid_t parent)
 static int
 job_start(struct job *j, double now)
 {
-	char etext[ERRNO_TEXT_MAX];
 	int guard = -2, p[2];
 	pid_t parent = getpid();
 
 	if (j->c->guard != NULL && (guard = guard_take(j->c->guard)) == -1)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0) {
-		result_set(&j->c->result, PROBE_UNHEALTHY, "cannot start: pipe: %s",
-		    errno_text(errno, etext, sizeof(etext)));
+		result_sys(&j->c->result, errno, "cannot start: pipe");
 		goto fail;
 	}
 	j->start = now;
 	if ((j->pid = fork()) < 0) {
-		result_set(&j->c->result, PROBE_UNHEALTHY, "cannot start: fork: %s",
-		    errno_text(errno, etext, sizeof(etext)));
+		result_sys(&j->c->result, errno, "cannot start: fork");
 		close(p[0]);
 		close(p[1]);
 		goto fail;
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		child(j->c, j->budget, p[1], parent);
+		child(j->c, (long)(j->end - now), p[1], parent);
 	}
 	close(p[1]);
 	if (guard >= 0)
@@ -319,6 +318,7 @@ jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
 		jobs[i].retry_ms = GUARD_RETRY_MS;
 		jobs[i].budget = c->timeout_ms > 0 && c->timeout_ms < deadline_ms ?
 		    c->timeout_ms : deadline_ms;
+		jobs[i].end = t0 + (double)jobs[i].budget;
 	}
 }
 
@@ -328,11 +328,11 @@ jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
  * Returns how long to poll in ms, or -1 when every job is done.
  */
 static int
-jobs_step(struct job *jobs, size_t n, double t0, struct pollfd *pfd,
+jobs_step(struct job *jobs, size_t n, struct pollfd *pfd,
     struct job **pj, size_t *np)
 {
 	double now = now_ms(), left;
-	int wait = -1, r;
+	int wait = -1;
 	size_t i;
 
 	*np = 0;
@@ -340,9 +340,9 @@ jobs_step(struct job *jobs, size_t n, double t0, struct pollfd *pfd,
 		struct job *j = &jobs[i];
 
 		if (j->state == JOB_WAITING && now >= j->retry_at) {
-			if ((r = job_start(j, now)) == 0 && now - t0 >= (double)j->budget)
+			if (now >= j->end)	/* no time left to start in */
 				job_expire(j, now, 1);
-			else if (r == 0) {
+			else if (job_start(j, now) == 0) {
 				j->retry_at = now + j->retry_ms;
 				j->retry_ms = j->retry_ms * 2 < GUARD_RETRY_MAX_MS ?
 				    j->retry_ms * 2 : GUARD_RETRY_MAX_MS;
@@ -350,14 +350,14 @@ jobs_step(struct job *jobs, size_t n, double t0, struct pollfd *pfd,
 		}
 		if (j->state == JOB_WAITING) {
 			left = j->retry_at - now;
-			if (t0 + (double)j->budget - now < left)
-				left = t0 + (double)j->budget - now;
+			if (j->end - now < left)
+				left = j->end - now;
 			if (wait < 0 || left + 1 < wait)
 				wait = left > 0 ? (int)left + 1 : 0;
 		}
 		if (j->state != JOB_RUNNING)
 			continue;
-		left = j->start + (double)(j->budget + RUN_GRACE_MS) - now;
+		left = j->end + RUN_GRACE_MS - now;
 		if (left <= 0) {
 			job_expire(j, now, 0);
 			continue;
@@ -408,14 +408,14 @@ run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
 		return PROBE_ERROR;
 	}
 	jobs_init(jobs, checks, n, deadline_ms, t0);
-	while ((wait = jobs_step(jobs, n, t0, pfd, pj, &np)) >= 0) {
+	while ((wait = jobs_step(jobs, n, pfd, pj, &np)) >= 0) {
 		pfd[np].fd = cancel_fd;	/* poll() skips a negative fd */
 		pfd[np].events = POLLIN;
 		pfd[np].revents = 0;
 		r = poll(pfd, np + 1, wait);
 		now = now_ms();
 		if (r < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
+			sys_error(err, errlen, errno, "poll");
 			jobs_cancel(jobs, n, now);
 			ret = PROBE_ERROR;
 			break;

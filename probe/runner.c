@@ -22,6 +22,7 @@
 #include "report.h"
 #include "run.h"
 #include "runner.h"
+#include "util.h"
 
 struct request {
 	char op;		/* 'r': run the checks, 'c': load the config passed */
@@ -246,8 +247,7 @@ runner_load(struct runner *r, const char *text, size_t len, long wait_ms,
 	}
 	if ((fd = memfd_create("probe-config", MFD_CLOEXEC)) < 0 ||
 	    write(fd, text, len) != (ssize_t)len) {
-		snprintf(err, errlen, "cannot pass the config to a runner: %s",
-		    strerror(errno));
+		sys_error(err, errlen, errno, "cannot pass the config to a runner");
 		goto out;
 	}
 	if ((n = call(r, 'c', fd, wait_ms, buf, RUNNER_REPLY_MAX)) < 0) {

@@ -459,7 +459,7 @@ seccomp_errno(void)
 const char *
 sandbox_describe(char *buf, size_t len)
 {
-	char etext[ERRNO_TEXT_MAX], ll[64];
+	char ll[64];
 	int abi = sandbox_landlock_abi(), e = seccomp_errno();
 
 	if (abi > 0)
@@ -474,9 +474,8 @@ sandbox_describe(char *buf, size_t len)
 		snprintf(buf, len, "resource limits only: neither seccomp filters "
 		    "nor Landlock here");
 	else
-		snprintf(buf, len, "seccomp filters are forbidden here (%s): "
-		    "checks fail, set sandbox = no", errno_text(e, etext,
-		    sizeof(etext)));
+		sys_error(buf, len, e, "checks fail, set sandbox = no: seccomp "
+		    "filters are forbidden here");
 	return buf;
 }
 
@@ -510,7 +509,6 @@ grant(int ruleset, const char *path, unsigned long long rights, char *err,
     size_t errlen)
 {
 	struct landlock_path_beneath_attr pb;
-	char etext[ERRNO_TEXT_MAX];
 	struct stat st;
 	int fd, ret = 0;
 
@@ -523,8 +521,7 @@ grant(int ruleset, const char *path, unsigned long long rights, char *err,
 	pb.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
 	    &pb, 0) != 0) {
-		snprintf(err, errlen, "landlock: %s: %s", path,
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(err, errlen, errno, "landlock: %s", path);
 		ret = -1;
 	}
 	close(fd);
@@ -550,7 +547,6 @@ landlock(const struct sandbox_rules *r, int abi, char *err, size_t errlen)
 {
 	struct landlock_ruleset_attr attr;
 	unsigned long long read = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
-	char etext[ERRNO_TEXT_MAX];
 	int ruleset, ret = -1;
 	size_t i;
 
@@ -558,8 +554,7 @@ landlock(const struct sandbox_rules *r, int abi, char *err, size_t errlen)
 	attr.handled_access_fs = fs_rights(abi);
 	if ((ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
 	    sizeof(attr), 0)) < 0) {
-		snprintf(err, errlen, "landlock: %s", errno_text(errno, etext,
-		    sizeof(etext)));
+		sys_error(err, errlen, errno, "landlock");
 		return -1;
 	}
 	for (i = 0; i < r->nread; i++)
@@ -575,8 +570,7 @@ landlock(const struct sandbox_rules *r, int abi, char *err, size_t errlen)
 	    err, errlen) != 0)
 		goto out;
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) {
-		snprintf(err, errlen, "landlock: %s", errno_text(errno, etext,
-		    sizeof(etext)));
+		sys_error(err, errlen, errno, "landlock");
 		goto out;
 	}
 	ret = 0;
@@ -624,12 +618,10 @@ sandbox_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
 	struct sock_filter prog[PROG_MAX];
 	struct sock_fprog fprog;
 	struct sigaction sa;
-	char etext[ERRNO_TEXT_MAX];
 	int abi = sandbox_landlock_abi();
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-		snprintf(err, errlen, "no_new_privs: %s", errno_text(errno, etext,
-		    sizeof(etext)));
+		sys_error(err, errlen, errno, "no_new_privs");
 		return -1;
 	}
 	limit(RLIMIT_CORE, 0);
@@ -644,8 +636,7 @@ sandbox_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
 	sa.sa_flags = SA_SIGINFO;
 	sigfillset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL) != 0) {
-		snprintf(err, errlen, "sigaction: %s", errno_text(errno, etext,
-		    sizeof(etext)));
+		sys_error(err, errlen, errno, "sigaction");
 		return -1;
 	}
 	if ((fprog.len = (unsigned short)build_filter(prog, r->cls, getpid())) == 0) {
@@ -656,9 +647,8 @@ sandbox_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
 	/* EINVAL: no seccomp filters here at all (an old kernel, qemu-user),
 	 * which -v and --check-config say; the rest of the sandbox holds. */
 	if (install(&fprog) != 0 && errno != EINVAL) {
-		snprintf(err, errlen, "seccomp: %s (on platforms that forbid "
-		    "seccomp filters, set sandbox = no in [probe])",
-		    errno_text(errno, etext, sizeof(etext)));
+		sys_error(err, errlen, errno, "seccomp (on platforms that forbid "
+		    "seccomp filters, set sandbox = no in [probe])");
 		return -1;
 	}
 	return 0;

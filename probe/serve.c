@@ -605,7 +605,7 @@ listen_on(struct server *s, char *err, size_t errlen)
 {
 	const struct serve_config *sc = &s->cur->p->serve;
 	struct addrinfo hints, *ai = NULL;
-	char port[8], etext[ERRNO_TEXT_MAX];
+	char port[8];
 	int fd = -1, one = 1, r;
 
 	memset(&hints, 0, sizeof(hints));
@@ -639,8 +639,7 @@ listen_on(struct server *s, char *err, size_t errlen)
 	freeaddrinfo(ai);
 	return fd;
 fail:
-	snprintf(err, errlen, "serve: cannot listen on %s: %s", s->address,
-	    errno_text(errno, etext, sizeof(etext)));
+	sys_error(err, errlen, errno, "serve: cannot listen on %s", s->address);
 	if (fd >= 0)
 		close(fd);
 	if (ai != NULL)
@@ -651,7 +650,6 @@ fail:
 static int
 start_runners(struct server *s, char *err, size_t errlen)
 {
-	char etext[ERRNO_TEXT_MAX];
 	int fds[NKINDS];
 	size_t i;
 
@@ -660,8 +658,7 @@ start_runners(struct server *s, char *err, size_t errlen)
 
 		if (runner_start(&k->runner, s->cur->p, k->kind, s->params->src, fds,
 		    i) != 0) {
-			snprintf(err, errlen, "serve: cannot start the check runners: %s",
-			    errno_text(errno, etext, sizeof(etext)));
+			sys_error(err, errlen, errno, "serve: cannot start the check runners");
 			return -1;
 		}
 		fds[i] = k->runner.fd;
@@ -704,7 +701,7 @@ signals_and_watch(struct server *s, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &s->signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((s->signal_fd = signalfd(-1, &s->signals, SFD_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "serve: signalfd: %s", strerror(errno));
+		sys_error(err, errlen, errno, "serve: signalfd");
 		return -1;
 	}
 	if (s->params->src->path != NULL &&

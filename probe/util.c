@@ -14,6 +14,8 @@
 #include "probe.h"
 #include "util.h"
 
+#define ERRNO_TEXT_MAX 64
+
 size_t
 utf8_seq(const char *s)
 {
@@ -132,7 +134,7 @@ process_age_ms(void)
 	return age > 0 ? age : 0;
 }
 
-const char *
+static const char *
 errno_text(int e, char *buf, size_t len)
 {
 	static const struct { int e; const char *name; } names[] = {
@@ -158,6 +160,34 @@ errno_text(int e, char *buf, size_t len)
 		break;
 	}
 	return buf;
+}
+
+void
+sys_error(char *err, size_t len, int e, const char *fmt, ...)
+{
+	char etext[ERRNO_TEXT_MAX];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	n = strlen(err);
+	if (n + 1 < len)
+		snprintf(err + n, len - n, ": %s", errno_text(e, etext, sizeof(etext)));
+}
+
+int
+result_sys(struct check_result *r, int e, const char *fmt, ...)
+{
+	char msg[PROBE_MSG_MAX], etext[ERRNO_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return result_set(r, PROBE_UNHEALTHY, "%s: %s", msg,
+	    errno_text(e, etext, sizeof(etext)));
 }
 
 int

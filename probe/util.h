@@ -4,11 +4,19 @@
 
 #include <stddef.h>
 
-#define ERRNO_TEXT_MAX 64
+struct check_result;
 
-/* strerror(e) in lowercase with the errno name where it helps, such as
- * "read-only file system (EROFS)"; returns buf. */
-const char *errno_text(int e, char *buf, size_t len);
+/*
+ * The one wording of a failed system call: fmt, then ": " and the text of
+ * errno e, lowercase, with its name where it helps: "/data: cannot create
+ * a file: read-only file system (EROFS)". sys_error() writes it into err;
+ * result_sys() makes it a check's result, unhealthy, and returns
+ * PROBE_UNHEALTHY. Nothing else prints an errno.
+ */
+void sys_error(char *err, size_t len, int e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int result_sys(struct check_result *r, int e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The device path is on, symlinks followed; 0, or -1 with errno set. */
 int path_device(const char *path, unsigned *major, unsigned *minor);

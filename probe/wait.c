@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "util.h"
 #include "wait.h"
 
 struct waiter {
@@ -152,7 +153,7 @@ wait_checks(struct config *cfg, const struct wait_options *o, FILE *out,
 	 * the exit status into a death by signal. */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
 	    (w.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-		snprintf(err, errlen, "signalfd: %s", strerror(errno));
+		sys_error(err, errlen, errno, "signalfd");
 		return PROBE_ERROR;
 	}
 	w.t0 = now_ms();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "util.h"
 #include "watch.h"
 
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | \
@@ -53,13 +54,11 @@ watch_open(const char *path, char *err, size_t errlen)
 
 	split(path, dir, sizeof(dir));
 	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: cannot watch for changes: inotify: %s", path,
-		    strerror(errno));
+		sys_error(err, errlen, errno, "%s: cannot watch for changes: inotify", path);
 		return -1;
 	}
 	if (inotify_add_watch(fd, dir, WATCH_MASK) < 0) {
-		snprintf(err, errlen, "%s: cannot watch for changes: %s: %s", path, dir,
-		    strerror(errno));
+		sys_error(err, errlen, errno, "%s: cannot watch for changes: %s", path, dir);
 		close(fd);
 		return -1;
 	}

@@ -52,7 +52,7 @@ run_probe -c "$T/ok.ini" -o xml
 expect "-o with a bad format" 3 "probe: -o: unknown format 'xml' (use text or json)"
 
 run_probe -c /nonexistent/probe.ini
-expect "missing config file" 3 "probe: /nonexistent/probe.ini: cannot open: No such file or directory"
+expect "missing config file" 3 "probe: /nonexistent/probe.ini: cannot open: no such file or directory (ENOENT)"
 
 PROBE_CONFIG=$T/ok.ini run_probe readiness
 expect "\$PROBE_CONFIG names the config" 0 "healthy: 2 of 2 checks passed (readiness, *ms)"

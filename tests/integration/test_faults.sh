@@ -122,5 +122,5 @@ run_probe -c "$T/nonroot.ini"
 expect "as uid 65532: http, tcp and mount" 0 "healthy: 3 of 3 checks passed (all, *ms)"
 chmod 600 "$T/nonroot.ini"
 run_probe -c "$T/nonroot.ini"
-expect "as uid 65532: a config it may not read" 3 "probe: $T/nonroot.ini: cannot open: Permission denied"
+expect "as uid 65532: a config it may not read" 3 "probe: $T/nonroot.ini: cannot open: permission denied (EACCES)"
 RUN_AS=()

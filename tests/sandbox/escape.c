@@ -69,15 +69,13 @@ test_escape(const struct check *c, int wfd)
 {
 	const char *what = getenv("PROBE_TEST_ESCAPE");
 	struct check_result r;
-	char etext[ERRNO_TEXT_MAX];
 
 	(void)c;
 	if (what == NULL || *what == '\0')
 		return;
 	memset(&r, 0, sizeof(r));
 	if (attempt(what) < 0)
-		result_set(&r, PROBE_UNHEALTHY, "escape %s stopped: %s", what,
-		    errno_text(errno, etext, sizeof(etext)));
+		result_sys(&r, errno, "escape %s stopped", what);
 	else
 		result_set(&r, PROBE_UNHEALTHY, "escape %s NOT stopped", what);
 	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))

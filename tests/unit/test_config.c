@@ -305,7 +305,7 @@ Test(config, not_a_file)
 
 	cr_expect_eq(config_load(&cfg, "/nonexistent/probe.ini", err, sizeof(err)), -1);
 	cr_expect_str_eq(err,
-	    "/nonexistent/probe.ini: cannot open: No such file or directory");
+	    "/nonexistent/probe.ini: cannot open: no such file or directory (ENOENT)");
 	config_free(&cfg);
 
 	cr_expect_eq(config_load(&cfg, "/dev/null", err, sizeof(err)), -1);

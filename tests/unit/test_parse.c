@@ -243,20 +243,30 @@ Test(parse, next_word)
 	cr_expect_eq(next_word(&p, w, sizeof(w)), 0);
 }
 
-Test(util, errno_text_and_sizes)
+static const char *
+sys(int e)
 {
-	char buf[ERRNO_TEXT_MAX];
+	static char buf[200];
 
-	cr_expect_str_eq(errno_text(EROFS, buf, sizeof(buf)),
-	    "read-only file system (EROFS)");
-	cr_expect_str_eq(errno_text(ENOSPC, buf, sizeof(buf)),
-	    "no space left on device (ENOSPC)");
-	cr_expect_str_eq(errno_text(ECONNREFUSED, buf, sizeof(buf)),
-	    "connection refused");
-	cr_expect_str_eq(errno_text(EDQUOT, buf, sizeof(buf)),
-	    "disk quota exceeded (EDQUOT)");
-	cr_expect_str_eq(errno_text(ESTALE, buf, sizeof(buf)),
-	    "stale file handle (ESTALE)");
+	sys_error(buf, sizeof(buf), e, "%s: %s", "/data", "write");
+	return buf;
+}
+
+/* The one wording of a failed system call, for messages and results. */
+Test(util, sys_error_and_sizes)
+{
+	struct check_result r;
+	char buf[64];
+
+	cr_expect_str_eq(sys(EROFS), "/data: write: read-only file system (EROFS)");
+	cr_expect_str_eq(sys(ENOSPC), "/data: write: no space left on device (ENOSPC)");
+	cr_expect_str_eq(sys(ECONNREFUSED), "/data: write: connection refused");
+	cr_expect_str_eq(sys(EDQUOT), "/data: write: disk quota exceeded (EDQUOT)");
+	cr_expect_str_eq(sys(ESTALE), "/data: write: stale file handle (ESTALE)");
+	cr_expect_str_eq(sys(ENOENT), "/data: write: no such file or directory (ENOENT)");
+	cr_expect_eq(result_sys(&r, EACCES, "%s", "/x"), PROBE_UNHEALTHY);
+	cr_expect_not(r.healthy);
+	cr_expect_str_eq(r.message, "/x: permission denied (EACCES)");
 	cr_expect_str_eq(format_size(512, buf, sizeof(buf)), "512 B");
 	cr_expect_str_eq(format_size(1536, buf, sizeof(buf)), "1.5 KiB");
 	cr_expect_str_eq(format_size(64ULL << 20, buf, sizeof(buf)), "64.0 MiB");

@@ -100,13 +100,27 @@ run(size_t n, long deadline_ms, double *took)
 	return r;
 }
 
-/* No child of this process is left, not even a zombie. */
+/* No child of this process is left, not even a zombie. A killed one is
+ * reaped for REAP_MIN_MS only (it may be stuck for good on a dead mount):
+ * on a busy machine it may die later, so killed ones get killed_ms. */
+static void
+expect_no_child_after(int killed_ms)
+{
+	double until = now_ms() + killed_ms;
+	pid_t r;
+
+	while ((r = waitpid(-1, NULL, WNOHANG)) > 0 ||
+	    (r == 0 && now_ms() < until))
+		if (r == 0)
+			usleep(1000);
+	cr_expect_eq(r, -1, "a child is left");
+	cr_expect_eq(errno, ECHILD);
+}
+
 static void
 expect_no_child(void)
 {
-	errno = 0;
-	cr_expect_eq(waitpid(-1, NULL, WNOHANG), -1, "a child is left");
-	cr_expect_eq(errno, ECHILD);
+	expect_no_child_after(0);
 }
 
 Test(run, results_of_passing_and_failing_checks)
@@ -138,7 +152,7 @@ Test(run, a_hung_check_is_killed_at_the_deadline, .timeout = 10)
 	cr_expect_str_eq(checks[1].result.message, "timed out after 150ms");
 	cr_expect_geq(took, 150.0);
 	cr_expect_lt(took, 300.0 + 80 + 1000, "took %.0fms", took);	/* + slack for a loaded machine */
-	expect_no_child();
+	expect_no_child_after(1000);
 }
 
 Test(run, a_check_that_dies_or_leaves_no_result, .timeout = 10)
@@ -173,9 +187,14 @@ Test(run, guard_slots_hold_eight_checks_of_a_path, .timeout = 10)
 		else if (strstr(checks[i].result.message, "no answer from the filesystem at /unit/guard/"))
 			timed_out++;
 	}
-	cr_expect_eq(timed_out, RUN_GUARD_SLOTS, "%zu ran and timed out", timed_out);
-	cr_expect_eq(waited, 2, "%zu waited for a slot", waited);
-	expect_no_child();
+	/* Eight run and are killed at the deadline. The other two wait; on a
+	 * busy machine one may take a slot freed in the last moment, and is
+	 * killed by the same deadline: none runs past it. */
+	cr_expect_eq(timed_out + waited, RUN_GUARD_SLOTS + 2);
+	cr_expect_geq(timed_out, RUN_GUARD_SLOTS, "%zu ran and timed out", timed_out);
+	cr_expect_geq(waited, 1, "%zu waited for a slot", waited);
+	cr_expect_lt(took, 200.0 + 80 + 1000, "took %.0fms", took);
+	expect_no_child_after(1000);
 	/* Killed and reaped: the slots are free again. */
 	setup(1, FAKE_PASS, guard);
 	cr_expect_eq(run(1, 1000, &took), PROBE_HEALTHY);
@@ -194,7 +213,7 @@ Test(run, cancel_stops_what_runs, .timeout = 10)
 	cr_expect_str_eq(checks[0].result.message, "stopped before it finished");
 	close(p[0]);
 	close(p[1]);
-	expect_no_child();
+	expect_no_child_after(1000);
 }
 
 Test(run, only_selected_checks_run)
