@@ -235,10 +235,6 @@ grpc_finish(struct check *c, char *err, size_t errlen)
 {
 	struct grpc_check *g = c->priv;
 
-	if (g->host[0] == '\0' && g->unix_socket == NULL) {
-		snprintf(err, errlen, "missing required key 'address' (or unix_socket)");
-		return -1;
-	}
 	if (g->host[0] != '\0' && g->unix_socket != NULL) {
 		snprintf(err, errlen, "address and unix_socket: use one of them");
 		return -1;
@@ -541,8 +537,12 @@ grpc_sandbox(const struct check *c, struct sandbox_rules *r)
 
 const struct check_type check_grpc = {
 	.name = "grpc",
-	.repeatable = "header",
+	.summary = "grpc.health.v1.Health/Check answers SERVING (h2c)",
 	.target_key = "address",
+	.target_arg = "HOST:PORT",
+	.required = "address|unix_socket",
+	.repeatable = "header",
+	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct grpc_check),
 	.defaults = grpc_defaults,
 	.set = grpc_set,

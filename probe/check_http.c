@@ -179,10 +179,6 @@ http_finish(struct check *c, char *err, size_t errlen)
 {
 	struct http_check *h = c->priv;
 
-	if (h->url == NULL) {
-		snprintf(err, errlen, "missing required key 'url'");
-		return -1;
-	}
 	if (h->head && h->expect_body != NULL) {
 		snprintf(err, errlen, "expect_body needs method GET, not HEAD");
 		return -1;
@@ -417,10 +413,23 @@ http_sandbox(const struct check *c, struct sandbox_rules *r)
 	curlx_sandbox(&h->tls, r);
 }
 
+static const struct check_option http_options[] = {
+	{ "expect-status", "expect_status", "LIST",
+	    "statuses that pass, for every --http", 0 },
+	{ "header", "header", "'NAME: VALUE'",
+	    "send this header with every --http", 1 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_http = {
 	.name = "http",
-	.repeatable = "header",
+	.summary = "GET URL, healthy on 200-399 (a bare URL is the same)",
 	.target_key = "url",
+	.target_arg = "URL",
+	.required = "url",
+	.repeatable = "header",
+	.sandbox_class = SANDBOX_NET,
+	.options = http_options,
 	.inline_name = http_inline_name,
 	.priv_size = sizeof(struct http_check),
 	.defaults = http_defaults,

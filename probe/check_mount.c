@@ -56,19 +56,6 @@ mount_set(struct check *c, const char *key, const char *value, char *err,
 }
 
 static int
-mount_finish(struct check *c, char *err, size_t errlen)
-{
-	struct mount_check *m = c->priv;
-
-	if (m->path == NULL) {
-		snprintf(err, errlen, "missing required key 'path'");
-		return -1;
-	}
-	c->guard = m->path;
-	return 0;
-}
-
-static int
 fstype_allowed(const char *list, const char *fstype)
 {
 	char word[32];
@@ -142,16 +129,19 @@ static void
 mount_sandbox(const struct check *c, struct sandbox_rules *r)
 {
 	(void)c;
-	r->cls = SANDBOX_MOUNT;
 	r->read[r->nread++] = MOUNTINFO_PATH;
 }
 
 const struct check_type check_mount = {
 	.name = "mount",
+	.summary = "PATH is a mount point, alive",
 	.target_key = "path",
+	.target_arg = "PATH",
+	.required = "path",
+	.flags = CHECK_ON_PATH,
+	.sandbox_class = SANDBOX_MOUNT,
 	.priv_size = sizeof(struct mount_check),
 	.set = mount_set,
-	.finish = mount_finish,
 	.run = mount_run,
 	.release = mount_release,
 	.sandbox = mount_sandbox,

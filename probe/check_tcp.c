@@ -39,18 +39,6 @@ tcp_set(struct check *c, const char *key, const char *value, char *err,
 	return 0;
 }
 
-static int
-tcp_finish(struct check *c, char *err, size_t errlen)
-{
-	struct tcp_check *t = c->priv;
-
-	if (t->host[0] == '\0') {
-		snprintf(err, errlen, "missing required key 'address'");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 address_text(const struct addrinfo *ai, char *buf, size_t len)
 {
@@ -132,19 +120,14 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	return ret;
 }
 
-static void
-tcp_sandbox(const struct check *c, struct sandbox_rules *r)
-{
-	(void)c;
-	r->cls = SANDBOX_NET;
-}
-
 const struct check_type check_tcp = {
 	.name = "tcp",
+	.summary = "a TCP connect succeeds",
 	.target_key = "address",
+	.target_arg = "HOST:PORT",
+	.required = "address",
+	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,
-	.finish = tcp_finish,
 	.run = tcp_run,
-	.sandbox = tcp_sandbox,
 };

@@ -26,7 +26,7 @@
 #include "sandbox.h"
 #include "util.h"
 
-#define SLOTS 16	/* twice the runner's guard slots (RUN_GUARD_SLOTS) */
+#define SLOTS (2 * PROBE_GUARD_SLOTS)	/* in use at once, and a spare each */
 #define SLOT_PASSES 20	/* a slot can be taken away by another run's sweep */
 #define SLOT_PREFIX ".probe-writable."
 #define STALE_UNLOCKED_S 60	/* age of a leftover where flock is unsupported */
@@ -52,19 +52,6 @@ writable_set(struct check *c, const char *key, const char *value, char *err,
 	if (strcmp(key, "min_free_inodes") == 0)
 		return parse_count(value, 1ULL << 62, &w->min_inodes, err, errlen);
 	return CHECK_UNKNOWN_KEY;
-}
-
-static int
-writable_finish(struct check *c, char *err, size_t errlen)
-{
-	struct writable_check *w = c->priv;
-
-	if (w->path == NULL) {
-		snprintf(err, errlen, "missing required key 'path'");
-		return -1;
-	}
-	c->guard = w->path;
-	return 0;
 }
 
 static int
@@ -278,17 +265,20 @@ writable_sandbox(const struct check *c, struct sandbox_rules *r)
 {
 	const struct writable_check *w = c->priv;
 
-	r->cls = SANDBOX_WRITABLE;
 	r->dir = w->path;
 	r->read[r->nread++] = MOUNTINFO_PATH;
 }
 
 const struct check_type check_writable = {
 	.name = "writable",
+	.summary = "a file can be written, read and removed in PATH",
 	.target_key = "path",
+	.target_arg = "PATH",
+	.required = "path",
+	.flags = CHECK_ON_PATH,
+	.sandbox_class = SANDBOX_WRITABLE,
 	.priv_size = sizeof(struct writable_check),
 	.set = writable_set,
-	.finish = writable_finish,
 	.run = writable_run,
 	.release = writable_release,
 	.sandbox = writable_sandbox,

@@ -11,6 +11,7 @@
 
 #include <ini.h>
 
+#include "checks.h"
 #include "config.h"
 #include "parse.h"
 #include "util.h"
@@ -18,10 +19,6 @@
 #define SECTION_MAX_KEYS 64
 #define CHECK_NAME_MAX 63
 #define SYNTAX_ERROR "syntax error (expected [section] or key = value)"
-
-static const struct check_type *const check_types[] = {
-	&check_http, &check_tcp, &check_mount, &check_writable, &check_grpc,
-};
 
 enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK };
 
@@ -64,15 +61,48 @@ loader_error(struct loader *ld, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const struct check_type *
-type_by_name(const char *name)
+/* 1 if one of the keys in alts ("a" or "a|b") is one of the n keys of set. */
+static int
+any_key_in(const char *alts, const char *const *set, size_t n)
 {
-	size_t i;
+	size_t i, len;
+	const char *p;
 
-	for (i = 0; i < sizeof(check_types) / sizeof(check_types[0]); i++)
-		if (strcmp(check_types[i]->name, name) == 0)
-			return check_types[i];
-	return NULL;
+	for (p = alts; *p != '\0'; p += len + (p[len] == '|')) {
+		len = strcspn(p, "|");
+		for (i = 0; i < n; i++)
+			if (strlen(set[i]) == len && strncmp(set[i], p, len) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * The type's required keys against the n keys a section set, then its
+ * guard and its finish(). Returns 0, or -1 with err filled ("missing
+ * required key 'url'", "missing required key 'address' (or unix_socket)").
+ */
+static int
+check_complete(struct check *c, const char *const *set, size_t n, char *err,
+    size_t errlen)
+{
+	const char *p = c->type->required;
+	char word[64], *bar;
+
+	while (p != NULL && next_word(&p, word, sizeof(word)) == 1) {
+		if (any_key_in(word, set, n))
+			continue;
+		if ((bar = strchr(word, '|')) != NULL) {
+			*bar = '\0';
+			snprintf(err, errlen, "missing required key '%s' (or %s)", word,
+			    bar + 1);
+		} else
+			snprintf(err, errlen, "missing required key '%s'", word);
+		return -1;
+	}
+	if (c->type->flags & CHECK_ON_PATH)
+		c->guard = c->target;
+	return c->type->finish != NULL ? c->type->finish(c, err, errlen) : 0;
 }
 
 static void
@@ -83,6 +113,7 @@ check_free(struct check *c)
 	if (c->priv != NULL && c->type->release != NULL)
 		c->type->release(c);
 	free(c->priv);
+	free(c->target);
 	free(c->name);
 	free(c);
 }
@@ -90,11 +121,15 @@ check_free(struct check *c)
 static void
 finish_section(struct loader *ld)
 {
+	const char *set[SECTION_MAX_KEYS];
 	char err[200];
 	struct check *c = ld->check;
+	size_t i;
 
+	for (i = 0; i < ld->nseen; i++)
+		set[i] = ld->seen[i].name;
 	if (ld->section == SEC_CHECK && c != NULL &&
-	    c->type->finish(c, err, sizeof(err)) != 0)
+	    check_complete(c, set, ld->nseen, err, sizeof(err)) != 0)
 		loader_error(ld, ld->section_line, "%s in [%s]", err, ld->section_text);
 	ld->section = SEC_NONE;
 	ld->check = NULL;
@@ -161,11 +196,16 @@ static int
 check_set_key(struct check *c, const char *key, const char *value, char *err,
     size_t errlen)
 {
+	int r;
+
 	if (strcmp(key, "probes") == 0)
 		return parse_kinds(value, &c->kinds, err, errlen);
 	if (strcmp(key, "timeout") == 0)
 		return parse_duration(value, &c->timeout_ms, err, errlen);
-	return c->type->set(c, key, value, err, errlen);
+	if ((r = c->type->set(c, key, value, err, errlen)) == 0 &&
+	    strcmp(key, c->type->target_key) == 0)
+		r = set_string(&c->target, value, err, errlen);
+	return r;
 }
 
 /* Split "TYPE "NAME"" into type and name (quotes and blanks removed);
@@ -231,9 +271,9 @@ begin_section(struct loader *ld, const char *text)
 		begin_global_section(ld, type, name);
 		return;
 	}
-	if ((ct = type_by_name(type)) == NULL) {
+	if ((ct = check_type_find(type)) == NULL) {
 		loader_error(ld, ld->line, "unknown section type '%s' "
-		    "(use probe, serve, http, tcp, mount, writable or grpc)", type);
+		    "(use probe, serve, %s)", type, check_types_list(err, sizeof(err)));
 		return;
 	}
 	if (!valid_name(name)) {
@@ -552,11 +592,11 @@ static int
 add_arg(struct config *cfg, const struct config_arg *arg,
     const struct config_args *a, char *err, size_t errlen)
 {
-	const struct check_type *ct = type_by_name(arg->type);
+	const struct check_type *ct = check_type_find(arg->type);
+	const char *set[CONFIG_ARGS_MAX + 1], *opt = arg->type;
 	char name[256], msg[200];
-	const char *opt = arg->type;
 	struct check *c;
-	size_t i;
+	size_t i, n = 0;
 
 	if (ct == NULL || ct->target_key == NULL) {
 		snprintf(err, errlen, "--%s: not a check type", arg->type);
@@ -570,6 +610,7 @@ add_arg(struct config *cfg, const struct config_arg *arg,
 		goto fail;
 	if (check_set_key(c, ct->target_key, arg->value, msg, sizeof(msg)) != 0)
 		goto fail;
+	set[n++] = ct->target_key;
 	for (i = 0; i < a->nopts; i++) {
 		if (strcmp(a->opts[i].type, arg->type) != 0)
 			continue;
@@ -577,9 +618,10 @@ add_arg(struct config *cfg, const struct config_arg *arg,
 		if (check_set_key(c, a->opts[i].key, a->opts[i].value, msg,
 		    sizeof(msg)) != 0)
 			goto fail;
+		set[n++] = a->opts[i].key;
 	}
 	opt = arg->type;
-	if (ct->finish(c, msg, sizeof(msg)) != 0)
+	if (check_complete(c, set, n, msg, sizeof(msg)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -656,41 +698,6 @@ config_source_load(const struct config_source *src,
 	if (src->path != NULL && config_read(src->path, text, len, err, errlen) != 0)
 		return -1;
 	return src->load(cfg, *text, *len, src->arg, err, errlen);
-}
-
-struct args_source {
-	const char *path;
-	const struct config_args *args;
-};
-
-static int
-load_args(struct config *cfg, const char *text, size_t len, void *arg,
-    char *err, size_t errlen)
-{
-	const struct args_source *as = arg;
-
-	return config_load_text(cfg, as->path, text, len, as->args, err, errlen);
-}
-
-int
-config_load_args(struct config *cfg, const char *path,
-    const struct config_args *args, char *err, size_t errlen)
-{
-	struct args_source as = { path, args };
-	struct config_source src = { path, load_args, &as };
-	char *text;
-	size_t len;
-	int ret;
-
-	ret = config_source_load(&src, args, cfg, &text, &len, err, errlen);
-	free(text);
-	return ret;
-}
-
-int
-config_load(struct config *cfg, const char *path, char *err, size_t errlen)
-{
-	return config_load_args(cfg, path, NULL, err, errlen);
 }
 
 void

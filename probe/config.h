@@ -39,12 +39,7 @@ int config_set_listen(struct serve_config *s, const char *value, char *err,
 const char *config_listen_text(const struct serve_config *s, char *buf,
     size_t len);
 
-/*
- * Load and validate path into cfg. Returns 0, or -1 with err holding
- * "PATH:LINE: what is wrong" (or "PATH: ..." when no line applies).
- * Call config_free() in either case.
- */
-int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+/* Free what a load put into cfg; cfg may be zeroed. */
 void config_free(struct config *cfg);
 
 /* Checks from the command line: --TYPE VALUE adds a check of TYPE whose
@@ -84,20 +79,16 @@ int config_read(const char *path, char **text, size_t *len, char *err,
     size_t errlen);
 
 /*
- * Like config_load_args, from len bytes of text already read from path
- * (path NULL: no file, text unused), without checking the options of args
- * against its checks: config_source_load did that, once.
+ * Parse and validate len bytes of INI text read from path (path NULL: no
+ * file, text unused), then add the checks of args (may be NULL) after the
+ * file's, each with the options of args for its type. Returns 0, or -1
+ * with err holding "PATH:LINE: what is wrong", "PATH: what is wrong" or,
+ * for the command line, "--http: invalid URL 'x'". Call config_free() in
+ * either case. Whether each option of args has a check of its type to
+ * apply to is config_source_load()'s to say, once.
  */
 int config_load_text(struct config *cfg, const char *path, const char *text,
     size_t len, const struct config_args *args, char *err, size_t errlen);
-
-/*
- * Like config_load, then add the checks of args (may be NULL) after the
- * file's. With path NULL no file is read. Errors about args look like
- * "--http: invalid URL 'x'".
- */
-int config_load_args(struct config *cfg, const char *path,
-    const struct config_args *args, char *err, size_t errlen);
 
 /*
  * Where the config of a long-running command comes from, so that it can be

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "sandbox.h"
+
 #define PROBE_VERSION "0.1.0"
 
 /* Exit codes. Never 2: Docker's HEALTHCHECK reserves it. */
@@ -23,6 +25,9 @@ enum probe_kind {
 
 #define PROBE_MSG_MAX 240	/* one line of report, including the NUL */
 #define PROBE_MAX_CHECKS 32
+/* How many checks may be in flight on one path's filesystem at a time,
+ * across all probe processes of a pod (hung ones included). */
+#define PROBE_GUARD_SLOTS 8
 
 /* What a check says about itself; small enough to cross a pipe in one write. */
 struct check_result {
@@ -37,7 +42,6 @@ struct check_result {
 };
 
 struct check_type;
-struct sandbox_rules;
 
 struct check {
 	const struct check_type *type;
@@ -45,7 +49,8 @@ struct check {
 	unsigned kinds;		/* enum probe_kind bits */
 	long timeout_ms;	/* 0: the run's deadline */
 	int line;		/* line of its section in the config */
-	const char *guard;	/* path whose filesystem it touches, or NULL */
+	char *target;		/* the value of its type's target_key */
+	const char *guard;	/* CHECK_ON_PATH: target, else NULL */
 	int check_files;	/* set() checks now the files a key names
 				 * (--check-config); else they are checked
 				 * at run time, as they may come later */
@@ -58,23 +63,52 @@ struct check {
 };
 
 /*
- * One check type. The config gives each check priv_size zeroed bytes of
- * priv, then calls defaults() if set. set() returns 0, -1 with err filled
- * for a bad value, or CHECK_UNKNOWN_KEY. finish() validates the section
- * once all keys are in. run() blocks, may be killed at any time, returns
- * PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result. release(), if
- * set, frees what priv points to (the config frees priv itself).
- * sandbox() says what run() needs: its class of system calls and the
- * files it reads (sandbox.h).
- * On the command line, --NAME VALUE sets target_key to VALUE; the check is
- * named by inline_name() (NULL: the value itself).
+ * One check type: everything about a type is here, and every place that
+ * needs a fact about types (the config's sections and keys, the command
+ * line and --help, --check-config, the sandbox, the tests and the checks
+ * of the docs) reads it from the table of types (checks.h).
+ *
+ * The config gives each check priv_size zeroed bytes of priv, then calls
+ * defaults() if set, then set() for each key of its section. set() never
+ * sees the keys every type has, which the config handles: "probes" (the
+ * kinds) and "timeout". It returns 0, -1 with err filled for a bad value,
+ * or CHECK_UNKNOWN_KEY. Once all keys are in, the config checks the
+ * required ones, then calls finish() if set, for what needs the whole
+ * section (a key that needs another). run() blocks, may be killed at any
+ * time, returns PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result.
+ * release(), if set, frees what priv points to (the config frees priv).
+ * sandbox(), if set, adds the files run() reads to the rules of its class.
  */
 #define CHECK_UNKNOWN_KEY (-2)
 
+/* flags */
+#define CHECK_ON_PATH 1	/* target_key names a path whose filesystem the
+			 * check touches: at most PROBE_GUARD_SLOTS checks
+			 * of one path are in flight at a time, hung ones
+			 * included */
+
+/* An option of the command line for the checks of one type:
+ * --option VALUE sets key to VALUE in each of them. */
+struct check_option {
+	const char *option;	/* "expect-status" */
+	const char *key;	/* "expect_status" */
+	const char *arg;	/* "LIST", for --help */
+	const char *help;	/* "statuses that pass, for every --http" */
+	int repeatable;
+};
+
 struct check_type {
-	const char *name;
-	const char *repeatable;	/* keys that may appear more than once */
+	const char *name;	/* "http": [http "NAME"] and --http */
+	const char *summary;	/* one line for --help */
 	const char *target_key;	/* what --NAME VALUE sets: "url" for --http */
+	const char *target_arg;	/* "URL", for --help */
+	const char *required;	/* keys the section must set, separated by
+				 * spaces; "a|b": one of a and b */
+	const char *repeatable;	/* keys that may appear more than once */
+	unsigned flags;		/* CHECK_ON_PATH */
+	enum sandbox_class sandbox_class;
+	const struct check_option *options;	/* ends with { NULL } */
+	/* The name of a check from the command line (NULL: the value). */
 	void (*inline_name)(const char *value, char *buf, size_t len);
 	size_t priv_size;
 	void (*defaults)(struct check *);
@@ -85,12 +119,6 @@ struct check_type {
 	void (*release)(struct check *);
 	void (*sandbox)(const struct check *, struct sandbox_rules *);
 };
-
-extern const struct check_type check_http;
-extern const struct check_type check_tcp;
-extern const struct check_type check_mount;
-extern const struct check_type check_writable;
-extern const struct check_type check_grpc;
 
 /* Fill a result; returns PROBE_HEALTHY or PROBE_UNHEALTHY as given. */
 int result_set(struct check_result *, int status, const char *fmt, ...)

@@ -44,8 +44,10 @@ struct job {
 	struct check *c;
 	enum job_state state;
 	long budget;		/* ms the check may take */
-	double end;		/* when it must be done, waiting for a guard
-				 * slot included: its start + budget */
+	double end;		/* when it must be done: its start + budget, or
+				 * for one that waited for a guard slot, the
+				 * run's start + budget */
+	int waited;		/* for a guard slot */
 	double start;
 	pid_t pid;
 	int fd;			/* read end of the result pipe */
@@ -55,7 +57,7 @@ struct job {
 };
 
 /*
- * A guard is an abstract Unix socket bound to one of RUN_GUARD_SLOTS names
+ * A guard is an abstract Unix socket bound to one of PROBE_GUARD_SLOTS names
  * derived from the path; the child holds it for its whole life, hung or
  * not. Abstract names need no filesystem and vanish with their last holder;
  * they are shared by the containers of a pod (one network namespace).
@@ -75,7 +77,7 @@ guard_take(const char *path)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -2;
-	for (i = 0; i < RUN_GUARD_SLOTS; i++) {
+	for (i = 0; i < PROBE_GUARD_SLOTS; i++) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sun_family = AF_UNIX;
 		n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
@@ -112,7 +114,9 @@ enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 	if (!c->sandbox)
 		return 0;
 	memset(&rules, 0, sizeof(rules));
-	c->type->sandbox(c, &rules);
+	rules.cls = c->type->sandbox_class;
+	if (c->type->sandbox != NULL)
+		c->type->sandbox(c, &rules);
 	if (sandbox_enter(&rules, wfd, err, sizeof(err)) == 0)
 		return 0;
 	result_set(r, PROBE_UNHEALTHY, "cannot enter its sandbox: %s", err);
@@ -170,6 +174,8 @@ job_start(struct job *j, double now)
 		goto fail;
 	}
 	j->start = now;
+	if (!j->waited)	/* started at once: its whole budget from now */
+		j->end = now + (double)j->budget;
 	if ((j->pid = fork()) < 0) {
 		result_sys(&j->c->result, errno, "cannot start: fork");
 		close(p[0]);
@@ -178,7 +184,7 @@ job_start(struct job *j, double now)
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		child(j->c, (long)(j->end - now), p[1], parent);
+		child(j->c, (long)(j->end - now + 0.5), p[1], parent);
 	}
 	close(p[1]);
 	if (guard >= 0)
@@ -283,7 +289,7 @@ job_expire(struct job *j, double now, int waited_for_guard)
 		j->start = now - (double)j->budget;
 		result_set(&j->c->result, PROBE_UNHEALTHY,
 		    "timed out after %ldms waiting for %d other checks of %s "
-		    "(hung filesystem?)", j->budget, RUN_GUARD_SLOTS, j->c->guard);
+		    "(hung filesystem?)", j->budget, PROBE_GUARD_SLOTS, j->c->guard);
 	} else {
 		kill(j->pid, SIGKILL);
 		j->killed = 1;
@@ -343,6 +349,7 @@ jobs_step(struct job *jobs, size_t n, struct pollfd *pfd,
 			if (now >= j->end)	/* no time left to start in */
 				job_expire(j, now, 1);
 			else if (job_start(j, now) == 0) {
+				j->waited = 1;
 				j->retry_at = now + j->retry_ms;
 				j->retry_ms = j->retry_ms * 2 < GUARD_RETRY_MAX_MS ?
 				    j->retry_ms * 2 : GUARD_RETRY_MAX_MS;

@@ -6,9 +6,6 @@
 
 /* How long after a check's own time is up its process is killed. */
 #define RUN_GRACE_MS 20
-/* How many checks may be in flight on one path's filesystem at a time,
- * across all probe processes of a pod (hung ones included). */
-#define RUN_GUARD_SLOTS 8
 
 /*
  * Run every selected check in a process of its own and wait for all of

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 
+#include "checks.h"
 #include "config.h"
 
 static char dir[64];
@@ -37,7 +38,37 @@ write_file(const char *text, size_t len)
 	fclose(f);
 }
 
-/* Load text; returns config_load()'s result with err's path replaced by F. */
+struct source {
+	const char *path;
+	const struct config_args *args;
+};
+
+static int
+source_load(struct config *cfg, const char *text, size_t len, void *arg,
+    char *e, size_t elen)
+{
+	const struct source *src = arg;
+
+	return config_load_text(cfg, src->path, text, len, src->args, e, elen);
+}
+
+/* As main loads: the command line checked, the file read, then parsed. */
+static int
+load_file(struct config *cfg, const char *file, const struct config_args *args,
+    char *e, size_t elen)
+{
+	struct source s = { file, args };
+	struct config_source src = { file, source_load, &s };
+	char *text;
+	size_t len;
+	int r;
+
+	r = config_source_load(&src, args, cfg, &text, &len, e, elen);
+	free(text);
+	return r;
+}
+
+/* Load text; returns load_file()'s result with err's path replaced by F. */
 static int
 load(const char *text, struct config *cfg)
 {
@@ -46,7 +77,7 @@ load(const char *text, struct config *cfg)
 	int r;
 
 	write_file(text, strlen(text));
-	r = config_load(cfg, path, msg, sizeof(msg));
+	r = load_file(cfg, path, NULL, msg, sizeof(msg));
 	if (r != 0) {
 		cr_assert(strncmp(msg, path, n) == 0, "no path in '%s'", msg);
 		snprintf(err, sizeof(err), "F%s", msg + n);
@@ -105,17 +136,17 @@ Test(config, loads_the_example)
 	    "probes = liveness\n", &cfg), 0, "%s", err);
 	cr_expect_eq(cfg.timeout_ms, 800);
 	cr_assert_eq(cfg.nchecks, 4);
-	cr_expect_eq(cfg.checks[0]->type, &check_http);
+	cr_expect_eq(cfg.checks[0]->type, check_type_find("http"));
 	cr_expect_str_eq(cfg.checks[0]->name, "time-server");
 	cr_expect_eq(cfg.checks[0]->kinds, KIND_ALL);
 	cr_expect_eq(cfg.checks[0]->timeout_ms, 500);
 	cr_expect_eq(cfg.checks[0]->line, 5);
-	cr_expect_eq(cfg.checks[1]->type, &check_tcp);
+	cr_expect_eq(cfg.checks[1]->type, check_type_find("tcp"));
 	cr_expect_eq(cfg.checks[1]->kinds, KIND_READINESS);
 	cr_expect_eq(cfg.checks[1]->line, 17);
-	cr_expect_eq(cfg.checks[2]->type, &check_mount);
+	cr_expect_eq(cfg.checks[2]->type, check_type_find("mount"));
 	cr_expect_str_eq(cfg.checks[2]->guard, "/data");
-	cr_expect_eq(cfg.checks[3]->type, &check_writable);
+	cr_expect_eq(cfg.checks[3]->type, check_type_find("writable"));
 	cr_expect_str_eq(cfg.checks[3]->guard, "/data/app-python-0");
 	cr_expect_eq(cfg.checks[3]->kinds, KIND_LIVENESS);
 
@@ -181,8 +212,6 @@ Test(config, every_error_names_file_and_line)
 	static const struct { const char *text, *msg; } cases[] = {
 		{ "[http \"time-server\"]\nurl = http://x/\nurll = http://x/\n",
 		  "F:3: unknown key 'urll' in [http \"time-server\"]" },
-		{ "[ftp \"x\"]\n",
-		  "F:1: unknown section type 'ftp' (use probe, serve, http, tcp, mount, writable or grpc)" },
 		{ "[serve]\nlisten = 8080\n[tcp \"a\"]\naddress=h:1\n",
 		  "F:2: listen: invalid address '8080' (use HOST:PORT, [IPV6]:PORT or :PORT)" },
 		{ "[serve]\ncache = soon\n",
@@ -288,7 +317,7 @@ Test(config, hostile_files)
 	expect_error(text, "F:2: line is longer than 199 characters");
 
 	write_file("[tcp \"a\"]\naddr\0ess = h:1\n", 25);
-	cr_expect_eq(config_load(&cfg, path, err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, path, NULL, err, sizeof(err)), -1);
 	cr_expect(strstr(err, ":2: NUL byte in line (not a text file?)") != NULL, "%s", err);
 	config_free(&cfg);
 }
@@ -298,17 +327,17 @@ Test(config, not_a_file)
 	struct config cfg;
 	char msg[512];
 
-	cr_expect_eq(config_load(&cfg, dir, err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, dir, NULL, err, sizeof(err)), -1);
 	snprintf(msg, sizeof(msg), "%s: is a directory, not a config file", dir);
 	cr_expect_str_eq(err, msg);
 	config_free(&cfg);
 
-	cr_expect_eq(config_load(&cfg, "/nonexistent/probe.ini", err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, "/nonexistent/probe.ini", NULL, err, sizeof(err)), -1);
 	cr_expect_str_eq(err,
 	    "/nonexistent/probe.ini: cannot open: no such file or directory (ENOENT)");
 	config_free(&cfg);
 
-	cr_expect_eq(config_load(&cfg, "/dev/null", err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, "/dev/null", NULL, err, sizeof(err)), -1);
 	cr_expect_str_eq(err, "/dev/null: is not a regular file");
 	config_free(&cfg);
 }
@@ -344,7 +373,7 @@ load_args(struct config *cfg, const char *file, const char *const *v)
 		a.opts[a.nopts].key = v[1];
 		a.opts[a.nopts++].value = v[2];
 	}
-	return config_load_args(cfg, file, &a, err, sizeof(err));
+	return load_file(cfg, file, &a, err, sizeof(err));
 }
 
 Test(config, command_line_checks_need_no_file)
@@ -445,13 +474,13 @@ Test(config, check_files_names_the_key_line)
 	memset(&a, 0, sizeof(a));
 	a.check_files = 1;
 	write_file(t1, strlen(t1));
-	cr_expect_eq(config_load_args(&cfg, path, &a, err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, path, &a, err, sizeof(err)), -1);
 	snprintf(msg, sizeof(msg), "%s:4: ca_file: cannot read /nonexistent/ca.pem: "
 	    "no such file or directory (ENOENT)", path);
 	cr_expect_str_eq(err, msg);
 	config_free(&cfg);
 	write_file(t2, strlen(t2));
-	cr_expect_eq(config_load_args(&cfg, path, &a, err, sizeof(err)), -1);
+	cr_expect_eq(load_file(&cfg, path, &a, err, sizeof(err)), -1);
 	cr_expect(strstr(err, ":3: ca_file: /etc/hostname is not a PEM certificate file")
 	    != NULL, "%s", err);
 	config_free(&cfg);

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 
+#include "checks.h"
 #include "report.h"
 
 static struct check checks[3];
@@ -46,9 +47,9 @@ setup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.path = (char *)(uintptr_t)"config/probe.ini";
 	cfg.timeout_ms = 800;
-	add(0, &check_http, "time-server", 1, 2.04, "HTTP 200", "GET http://x/: HTTP 200");
-	add(1, &check_mount, "data", 1, 0.5, "/data: ext4 from /dev/sdb1, rw", "");
-	add(2, &check_writable, "data", 1, 3.25, "/data: writable, 1.0 GiB free", "d");
+	add(0, check_type_find("http"), "time-server", 1, 2.04, "HTTP 200", "GET http://x/: HTTP 200");
+	add(1, check_type_find("mount"), "data", 1, 0.5, "/data: ext4 from /dev/sdb1, rw", "");
+	add(2, check_type_find("writable"), "data", 1, 3.25, "/data: writable, 1.0 GiB free", "d");
 }
 
 TestSuite(report, .init = setup);

@@ -179,9 +179,9 @@ Test(run, guard_slots_hold_eight_checks_of_a_path, .timeout = 10)
 	size_t i, waited = 0, timed_out = 0;
 
 	snprintf(guard, sizeof(guard), "/unit/guard/%d", (int)getpid());
-	setup(RUN_GUARD_SLOTS + 2, FAKE_HANG, guard);
-	cr_expect_eq(run(RUN_GUARD_SLOTS + 2, 200, &took), PROBE_UNHEALTHY);
-	for (i = 0; i < RUN_GUARD_SLOTS + 2; i++) {
+	setup(PROBE_GUARD_SLOTS + 2, FAKE_HANG, guard);
+	cr_expect_eq(run(PROBE_GUARD_SLOTS + 2, 200, &took), PROBE_UNHEALTHY);
+	for (i = 0; i < PROBE_GUARD_SLOTS + 2; i++) {
 		if (strstr(checks[i].result.message, "waiting for 8 other checks of /unit/guard/"))
 			waited++;
 		else if (strstr(checks[i].result.message, "no answer from the filesystem at /unit/guard/"))
@@ -190,8 +190,8 @@ Test(run, guard_slots_hold_eight_checks_of_a_path, .timeout = 10)
 	/* Eight run and are killed at the deadline. The other two wait; on a
 	 * busy machine one may take a slot freed in the last moment, and is
 	 * killed by the same deadline: none runs past it. */
-	cr_expect_eq(timed_out + waited, RUN_GUARD_SLOTS + 2);
-	cr_expect_geq(timed_out, RUN_GUARD_SLOTS, "%zu ran and timed out", timed_out);
+	cr_expect_eq(timed_out + waited, PROBE_GUARD_SLOTS + 2);
+	cr_expect_geq(timed_out, PROBE_GUARD_SLOTS, "%zu ran and timed out", timed_out);
 	cr_expect_geq(waited, 1, "%zu waited for a slot", waited);
 	cr_expect_lt(took, 200.0 + 80 + 1000, "took %.0fms", took);
 	expect_no_child_after(1000);
