@@ -51,11 +51,15 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS)
 	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-SRCS = probe/main.c probe/config.c probe/parse.c probe/util.c \
-	probe/mountinfo.c probe/mountpoint.c probe/run.c probe/report.c probe/install.c probe/serve.c \
+SRCS = probe/main.c probe/cli.c probe/once.c probe/process.c \
+	probe/config.c probe/parse.c probe/util.c probe/checks.c \
+	probe/run.c probe/sandbox.c probe/report.c \
 	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
-	probe/check_writable.c probe/wait.c probe/curlx.c probe/check_grpc.c \
-	probe/runner.c probe/watch.c probe/sandbox.c probe/process.c probe/checks.c probe/cli.c probe/once.c
+	probe/check_writable.c probe/check_grpc.c probe/curlx.c probe/grpc.c \
+	probe/mountinfo.c probe/mountpoint.c \
+	probe/wait.c probe/install.c probe/watch.c \
+	probe/serve.c probe/serve_kind.c probe/serve_metrics.c \
+	probe/serve_reload.c probe/serve_runner.c
 # HOOKS=1: the test build, with the sandbox's escape attempts (never shipped).
 ifneq ($(HOOKS),)
 SRCS += tests/sandbox/escape.c
@@ -237,7 +241,7 @@ bench-serve: static
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
 FUZZ_TARGETS = config values mountinfo http grpc
 FUZZ_TIME ?= 20
-FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/process.c probe/serve.c probe/runner.c probe/watch.c,$(SRCS))
+FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/process.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

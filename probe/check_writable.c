@@ -172,48 +172,34 @@ check_space(const struct writable_check *w, const struct statvfs *sv,
 	return PROBE_HEALTHY;
 }
 
+/* The directory, or where it cannot be read (a drop directory, mode 733:
+ * files can be made in it, it cannot be listed) a path descriptor, which
+ * is all the test needs; *write_only says which. -1 with errno set. */
 static int
-writable_run(const struct check *c, long timeout_ms, struct check_result *res)
+open_dir(const char *path, int *write_only)
 {
-	const struct writable_check *w = c->priv;
-	char name[32], size[32], out[TEST_SIZE], in[TEST_SIZE];
-	const char *step;
-	struct statvfs sv;
-	int dirfd, fd = -1, ret, write_only = 0;
-	ssize_t n;
-	size_t i, seed;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	(void)timeout_ms;	/* the runner kills us when it runs out */
-	dirfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0 && errno == EACCES) {
-		/* A drop directory (mode 733): files can be made in it, it
-		 * cannot be listed; a path descriptor is all the test needs. */
-		dirfd = open(w->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		write_only = dirfd >= 0;
-	}
-	if (dirfd < 0)
-		return result_sys(res, errno, "%s", w->path);
-	if (fstatvfs(dirfd, &sv) != 0) {
-		ret = result_sys(res, errno, "%s: statfs", w->path);
-		goto out;
-	}
-	if ((ret = check_space(w, &sv, write_only, res)) != PROBE_HEALTHY)
-		goto out;
-	name[0] = '\0';
-	if ((fd = take_slot(dirfd, name, sizeof(name))) < 0 && errno == EBUSY) {
-		ret = result_set(res, PROBE_UNHEALTHY,
-		    "%s: all %d test files are in use by other probes", w->path, SLOTS);
-		goto out;
-	}
-	if (fd < 0) {
-		ret = result_sys(res, errno, "%s: cannot create a file",
-		    w->path);
-		goto out;
-	}
-	seed = (size_t)getpid();	/* runs at once write different data */
+	*write_only = 0;
+	if (fd < 0 && errno == EACCES &&
+	    (fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		*write_only = 1;
+	return fd;
+}
+
+/* Write, sync, read back and compare the test file fd, then unlink it
+ * (name emptied once gone). Returns PROBE_HEALTHY, or the failure in res. */
+static int
+write_test(const char *path, int dirfd, int fd, char *name,
+    struct check_result *res)
+{
+	char out[TEST_SIZE], in[TEST_SIZE];
+	const char *step = "write";
+	size_t i, seed = (size_t)getpid();	/* runs at once write different data */
+	ssize_t n;
+
 	for (i = 0; i < sizeof(out); i++)
 		out[i] = (char)('a' + (i + seed) % 26);
-	step = "write";
 	if ((n = write(fd, out, sizeof(out))) != (ssize_t)sizeof(out)) {
 		if (n >= 0)
 			errno = ENOSPC;
@@ -228,22 +214,43 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 			errno = EIO;
 		goto fail;
 	}
-	if (memcmp(in, out, sizeof(in)) != 0) {
-		ret = result_set(res, PROBE_UNHEALTHY,
-		    "%s: data read back differs from data written", w->path);
-		goto out;
-	}
+	if (memcmp(in, out, sizeof(in)) != 0)
+		return result_set(res, PROBE_UNHEALTHY,
+		    "%s: data read back differs from data written", path);
 	step = "unlink";
 	if (unlinkat(dirfd, name, 0) != 0)
 		goto fail;
 	name[0] = '\0';
-	ret = result_set(res, PROBE_HEALTHY, "%s: writable, %s free", w->path,
-	    format_size((unsigned long long)sv.f_bavail * sv.f_frsize, size,
-	    sizeof(size)));
-	goto out;
+	return PROBE_HEALTHY;
 fail:
-	ret = result_sys(res, errno, "%s: %s", w->path, step);
-out:
+	return result_sys(res, errno, "%s: %s", path, step);
+}
+
+static int
+writable_run(const struct check *c, long timeout_ms, struct check_result *res)
+{
+	const struct writable_check *w = c->priv;
+	char name[32], size[32];
+	struct statvfs sv;
+	int dirfd, fd = -1, ret, write_only;
+
+	(void)timeout_ms;	/* the runner kills us when it runs out */
+	if ((dirfd = open_dir(w->path, &write_only)) < 0)
+		return result_sys(res, errno, "%s", w->path);
+	name[0] = '\0';
+	if (fstatvfs(dirfd, &sv) != 0)
+		ret = result_sys(res, errno, "%s: statfs", w->path);
+	else if ((ret = check_space(w, &sv, write_only, res)) != PROBE_HEALTHY)
+		;
+	else if ((fd = take_slot(dirfd, name, sizeof(name))) < 0 && errno == EBUSY)
+		ret = result_set(res, PROBE_UNHEALTHY,
+		    "%s: all %d test files are in use by other probes", w->path, SLOTS);
+	else if (fd < 0)
+		ret = result_sys(res, errno, "%s: cannot create a file", w->path);
+	else if ((ret = write_test(w->path, dirfd, fd, name, res)) == PROBE_HEALTHY)
+		ret = result_set(res, PROBE_HEALTHY, "%s: writable, %s free", w->path,
+		    format_size((unsigned long long)sv.f_bavail * sv.f_frsize, size,
+		    sizeof(size)));
 	if (fd >= 0 && name[0] != '\0')
 		unlinkat(dirfd, name, 0);
 	if (fd >= 0)

@@ -129,6 +129,9 @@ void result_detail(struct check_result *, const char *fmt, ...)
 /* Monotonic clock in milliseconds. */
 double now_ms(void);
 
+/* The time of day in seconds since the Unix epoch. */
+double wall_time(void);
+
 /* How long ago this process started, in ms (10 ms steps; 0 if unknown). */
 long process_age_ms(void);
 

@@ -126,6 +126,22 @@ json_checks(FILE *out, const struct report *r, const struct config *cfg)
 	fputc(']', out);
 }
 
+void
+report_no_result(FILE *out, enum report_format format, unsigned kind,
+    const char *reason)
+{
+	if (format == REPORT_TEXT) {
+		fprintf(out, "unhealthy: %s\n", reason);
+		return;
+	}
+	fprintf(out, "{\"kind\": ");
+	json_string(out, kind_name(kind));
+	fprintf(out, ", \"healthy\": false, \"duration_ms\": %.1f, \"checks\": [], "
+	    "\"error\": ", 0.0);
+	json_string(out, reason);
+	fprintf(out, "}\n");
+}
+
 static void
 write_json(FILE *out, const struct report *r, const struct config *cfg)
 {

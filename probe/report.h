@@ -54,4 +54,10 @@ void report_wait(FILE *out, const struct report *, const struct config *cfg,
 /* Write what --check-config shows: the checks each kind runs. */
 void report_config(FILE *out, const struct config *cfg);
 
+/* A run that gave no result at all (probe serve: its runner did not
+ * answer): "unhealthy: REASON", or a JSON report with no checks and
+ * "error": REASON. */
+void report_no_result(FILE *out, enum report_format format, unsigned kind,
+    const char *reason);
+
 #endif

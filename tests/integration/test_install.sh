@@ -35,3 +35,7 @@ if [ -n "${PROBE_TEST_NS:-}" ]; then
 else
 	skip "install on read-only and full filesystems" "need root to make mounts"
 fi
+run_probe -c "$T/ok.ini" install "$T/inst2"
+expect "install: options are refused, wherever they stand" 3 "probe: install takes no options (usage: probe install DIR)"
+run_probe install
+expect "install: without DIR" 3 "probe: usage: probe install DIR"

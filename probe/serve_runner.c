@@ -1,5 +1,5 @@
 /*
- * runner.c: a check runner of probe serve. Checks fork, and fork from a
+ * serve_runner.c: a check runner of probe serve. Checks fork, and fork from a
  * process with threads is not safe (a lock another thread holds stays held
  * in the child), so each runner is forked before any thread starts and
  * stays single-threaded. It runs its kind's checks when asked over a
@@ -21,10 +21,10 @@
 
 #include "report.h"
 #include "run.h"
-#include "runner.h"
+#include "serve_runner.h"
 #include "util.h"
 
-struct request {
+struct runner_request {
 	char op;		/* 'r': run the checks, 'c': load the config passed */
 	uint32_t seq;
 };
@@ -48,7 +48,7 @@ render(struct config *cfg, enum report_format fmt, unsigned kind, double ms,
 }
 
 static void
-run_once(struct config *cfg, unsigned kind, struct runner_reply *rep)
+runner_run_checks(struct config *cfg, unsigned kind, struct runner_reply *rep)
 {
 	char *text = (char *)(rep + 1), err[256];
 	double t0 = now_ms();
@@ -104,7 +104,7 @@ load_once(struct config *cfg, const struct config_source *src, int fd,
 
 /* Receive a request and the fd that may come with it (else *fd is -1). */
 static ssize_t
-recv_request(int sock, struct request *rq, int *fd)
+recv_request(int sock, struct runner_request *rq, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { rq, sizeof(*rq) };
@@ -131,7 +131,7 @@ runner_main(struct config *cfg, unsigned kind, const struct config_source *src,
 {
 	static char msg[RUNNER_REPLY_MAX];
 	struct runner_reply *rep = (struct runner_reply *)msg;
-	struct request rq;
+	struct runner_request rq;
 	int fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -143,7 +143,7 @@ runner_main(struct config *cfg, unsigned kind, const struct config_source *src,
 		if (rq.op == 'c' && fd >= 0)
 			load_once(cfg, src, fd, rep);
 		else
-			run_once(cfg, kind, rep);
+			runner_run_checks(cfg, kind, rep);
 		if (fd >= 0)
 			close(fd);
 		if (send(sock, msg, sizeof(*rep) + rep->text_len + rep->json_len,
@@ -187,7 +187,7 @@ static ssize_t
 call(struct runner *r, char op, int fd, long wait_ms, char *buf, size_t cap)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct request rq;
+	struct runner_request rq;
 	struct iovec iov = { &rq, sizeof(rq) };
 	struct pollfd pfd = { r->fd, POLLIN, 0 };
 	double until = now_ms() + (double)wait_ms;

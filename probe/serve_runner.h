@@ -1,7 +1,7 @@
-/* runner.h: the check runner processes of probe serve, and how to talk
+/* serve_runner.h: the check runner processes of probe serve, and how to talk
  * to one. */
-#ifndef RUNNER_H
-#define RUNNER_H
+#ifndef SERVE_RUNNER_H
+#define SERVE_RUNNER_H
 
 #include <stdint.h>
 #include <sys/types.h>
