@@ -6,6 +6,7 @@
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
 #   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
+#   make vm-test ARCH=aarch64  the arm64 probe and its sandbox on an arm64 kernel (qemu-system)
 #   make repro-test two builds in two directories give the same bytes
 #   make release    dist/: static binaries for amd64 and arm64, SBOMs, SHA256SUMS
 #   make release-test  the same, checked (checksums, SBOM schema and contents)
@@ -75,7 +76,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	static static-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
+	static static-test vm-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -186,6 +187,12 @@ static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
 	ARCH=$(ARCH) HOOKS=1 scripts/build-static.sh $(STATIC_BIN)-hooks
 	$(STATIC_RUN) PROBE_HOOKS=$(STATIC_BIN)-hooks HANGFS=$(HANGFS) RSS=$(RSS) \
 		tests/integration/run.sh $(STATIC_BIN)
+
+# The static probe of ARCH on a real kernel of that architecture, under
+# qemu-system: the sandbox (seccomp, Landlock) as users get it.
+vm-test: static
+	ARCH=$(ARCH) HOOKS=1 scripts/build-static.sh $(STATIC_BIN)-hooks
+	tests/vm/run.sh $(ARCH)
 
 # Two builds of this commit in two directories must give the same bytes.
 repro-test:

@@ -107,28 +107,9 @@ if [ "$ARCH" != "$NATIVE" ]; then
 fi
 LIB_CFLAGS="-ffunction-sections -fdata-sections $REPRO"
 
-# 1. Source packages, through a private deb-src list (the system's is left
-# alone) naming bookworm and trixie from the system's own Debian mirror.
+# 1. Source packages, through a private deb-src list (scripts/apt-source.sh).
 fetch() {
-	apt=$ROOT/build/static/apt
-	mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$DL"
-	uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources \
-		2>/dev/null | head -n 1)
-	[ -n "$uri" ] || uri=$(sed -n 's/^deb \(http[^ ]*\/debian\) .*/\1/p' /etc/apt/sources.list \
-		2>/dev/null | head -n 1)
-	cat >"$apt/sources.list.d/src.sources" <<EOT
-Types: deb-src
-URIs: ${uri:-http://deb.debian.org/debian}
-Suites: bookworm trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
-	APT="-o Dir::Etc::SourceParts=$apt/sources.list.d -o Dir::Etc::SourceList=/dev/null -o Dir::State::Lists=$apt/lists -o APT::Sandbox::User=root"
-	say "fetching source packages: $*"
-	# shellcheck disable=SC2086
-	apt-get $APT -qq update
-	# shellcheck disable=SC2086
-	(cd "$DL" && apt-get $APT -qq source --download-only "$@")
+	APT_STATE=$ROOT/build/static/apt "$ROOT/scripts/apt-source.sh" "$DL" "$@"
 }
 
 verify() {

@@ -23,6 +23,7 @@ for group in "$@"; do
 	# Cross builds for arm64: a second dpkg architecture for musl and inih.
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
 		cross=arm64 ;;
+	vm) pkgs="$pkgs qemu-system-arm cpio gzip" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

@@ -1,0 +1,122 @@
+#!/bin/sh
+# guest.sh: /init of the test VM (tests/vm/run.sh). Runs a real subset of
+# the suite against /probe on the guest's own kernel, with the sandbox on
+# (seccomp and Landlock of this architecture), prints "ok - ..." and
+# "FAIL - ..." lines and "N passed, N failed", then powers the VM off.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+ip link set lo up
+exec >/dev/console 2>&1
+
+passed=0
+failed=0
+skipped=0
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $1: $2"; }
+skip() { skipped=$((skipped + 1)); echo "skip - $1: $2"; }
+
+# expect NAME RC FIRST_LINE_PATTERN ARGS...: run /probe ARGS; the exit
+# code and the first line (a shell pattern) must match.
+expect() {
+	name=$1 rc=$2 want=$3
+	shift 3
+	"$PROBE" "$@" >/tmp/out 2>&1
+	got=$?
+	first=$(head -n 1 /tmp/out)
+	# shellcheck disable=SC2254
+	case $first in
+	$want) [ "$got" = "$rc" ] && pass "$name" || fail "$name" "exit $got, expected $rc: $first" ;;
+	*) fail "$name" "exit $got, first line '$first', expected '$want'" ;;
+	esac
+}
+
+# line NAME PATTERN: some line of the last run's output matches.
+line() {
+	if grep -q "$2" /tmp/out; then pass "$1"; else fail "$1" "no line matches '$2': $(cat /tmp/out)"; fi
+}
+
+PROBE=/probe
+echo "# probe on $(uname -m), Linux $(uname -r)"
+mkdir -p /www /mnt/vol /mnt/plain /mnt/ro /data
+echo ok >/www/ok
+httpd -p 127.0.0.1:8080 -h /www
+nc -l -p 9999 -e sleep 3600 &	# accepts and never answers
+sleep 1
+
+expect "http: healthy" 0 "healthy: 1 of 1 checks passed (all, *ms)" -v --http http://127.0.0.1:8080/ok
+line "http: -v says what confines the check" "^sandbox: seccomp and Landlock (ABI [0-9]*)$"
+sed -n 's/^sandbox: /# sandbox here: /p' /tmp/out
+expect "http: 404" 1 'unhealthy: http "127.0.0.1:8080/nope": HTTP 404' --http http://127.0.0.1:8080/nope
+expect "tcp: healthy" 0 "healthy: *" --tcp 127.0.0.1:8080
+expect "tcp: refused" 1 'unhealthy: tcp "127.0.0.1:1": connect to 127.0.0.1:1: connection refused' --tcp 127.0.0.1:1
+expect "deadline: a server that never answers" 1 \
+	'unhealthy: http "127.0.0.1:9999/": timed out after 500ms*' -t 500ms --http http://127.0.0.1:9999/
+"$PROBE" -o json -t 500ms --http http://127.0.0.1:9999/ >/tmp/out 2>&1
+ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*/\1/p' /tmp/out)
+if [ -n "$ms" ] && [ "$ms" -le 700 ]; then pass "deadline: the run ended in ${ms}ms (500ms + 200ms for TCG)"
+else fail "deadline: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
+
+mount -t tmpfs -o size=1m vol /mnt/vol
+mount -t tmpfs -o ro ro /mnt/ro
+expect "mount: a tmpfs mount point" 0 "healthy: *" -v --mount /mnt/vol
+line "mount: described" "/mnt/vol: tmpfs from vol, rw"
+line "mount: found by the kernel's mount id" "(found by statx mount id)"
+expect "mount: /proc" 0 "healthy: *" --mount /proc
+expect "mount: a plain directory" 1 'unhealthy: mount "/mnt/plain": /mnt/plain is not a mount point (it is on /, *' --mount /mnt/plain
+expect "writable: tmpfs" 0 "healthy: *" --writable /mnt/vol
+expect "writable: read-only" 1 'unhealthy: writable "/mnt/ro": /mnt/ro: cannot create a file: read-only file system (EROFS)' --writable /mnt/ro
+expect "all four at once" 0 "healthy: 4 of 4 checks passed (all, *ms)" \
+	--http http://127.0.0.1:8080/ok --tcp 127.0.0.1:8080 --mount /mnt/vol --writable /mnt/vol
+
+/probe serve -l 127.0.0.1:8099 --http http://127.0.0.1:8080/ok 2>/tmp/serve.err &
+serve=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do grep -q "^probe: serving" /tmp/serve.err && break; sleep 1; done
+if wget -q -O /tmp/out http://127.0.0.1:8099/livez && grep -q "^healthy: 1 of 1" /tmp/out; then
+	pass "serve: /livez"
+else
+	fail "serve: /livez" "$(cat /tmp/serve.err /tmp/out 2>/dev/null)"
+fi
+kill "$serve"
+expect "wait: until the port answers" 0 "healthy: *" wait -q -t 10s --tcp 127.0.0.1:8080
+
+# The escape attempts of the test build: each is stopped and named.
+if [ -x /probe-hooks ]; then
+	printf 'root:x:0:0::/:/bin/sh\n' >/etc/passwd
+	chmod 777 /data
+	escape() {
+		PROBE=/probe-hooks PROBE_TEST_ESCAPE=$2
+		export PROBE_TEST_ESCAPE
+		expect "sandbox: $1: $2" 1 "unhealthy: $1 \"*\": $3" "--$1" "$4"
+		unset PROBE_TEST_ESCAPE
+		PROBE=/probe
+	}
+	for t in http tcp mount writable; do
+		case $t in
+		http) target=http://127.0.0.1:8080/ok ;;
+		tcp) target=127.0.0.1:8080 ;;
+		mount) target=/proc ;;
+		writable) target=/data ;;
+		esac
+		escape $t read-passwd "escape read-passwd stopped: permission denied (EACCES)" $target
+		escape $t write-outside "escape write-outside stopped: permission denied (EACCES)" $target
+		escape $t execve "check killed by its sandbox: syscall execve" $target
+		escape $t ptrace "check killed by its sandbox: syscall ptrace" $target
+		escape $t fork "check killed by its sandbox*" $target
+		escape $t kill-parent "check killed by its sandbox: syscall kill" $target
+		case $t in
+		mount | writable) escape $t socket "check killed by its sandbox: syscall socket" $target ;;
+		*) escape $t socket "escape socket NOT stopped" $target ;;
+		esac
+	done
+else
+	skip "sandbox: escape attempts" "no test build in the image"
+fi
+skip "grpc" "no gRPC server runs in the guest (tested natively against grpc-js)"
+skip "a hung filesystem" "no FUSE daemon in the guest (tested natively with hangfs)"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+echo "vm-test: done"
+poweroff -f

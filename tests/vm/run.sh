@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# run.sh ARCH: the static probe of ARCH on a real kernel of its own. Boots
+# Debian's kernel for ARCH under qemu-system (TCG, no KVM) with an
+# initramfs made here: busybox-static of ARCH, bin/probe-static-ARCH and
+# its test build, and tests/vm/guest.sh as /init, which runs http, tcp,
+# mount, writable, serve and wait checks with the sandbox on, the escape
+# attempts of the test build, and a deadline against a silent server, then
+# prints "N passed, N failed". The kernel and busybox packages are fetched
+# by apt (checked against the signed index) into a cache outside the
+# checkout, keyed by their versions: $PROBE_CACHE (default
+# /var/cache/probe-test)/vm.
+set -euo pipefail
+ARCH=${1:?usage: run.sh ARCH (aarch64)}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${PROBE_CACHE:-/var/cache/probe-test}/vm
+case $ARCH in
+aarch64)
+	DEB_ARCH=arm64 QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+	MACHINE=(-M virt -cpu cortex-a57) CONSOLE=ttyAMA0
+	;;
+*) echo "vm-test: no VM for ARCH=$ARCH (aarch64)" >&2; exit 2 ;;
+esac
+PROBE=$ROOT/bin/probe-static-$ARCH
+[ -x "$PROBE" ] && [ -x "$PROBE-hooks" ] || {
+	echo "vm-test: build $PROBE and $PROBE-hooks first (make static-test ARCH=$ARCH)" >&2
+	exit 2
+}
+"$ROOT/scripts/deps.sh" "$ARCH" vm
+
+# The packages, as apt has them for DEB_ARCH: the kernel the meta-package
+# names now, and busybox-static.
+kernel=$(apt-cache depends "linux-image-$DEB_ARCH:$DEB_ARCH" 2>/dev/null |
+	sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p" | head -n 1)
+if [ -z "$kernel" ]; then
+	apt-get update -qq
+	kernel=$(apt-cache depends "linux-image-$DEB_ARCH:$DEB_ARCH" |
+		sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p" | head -n 1)
+fi
+fetch() {	# fetch PACKAGE: unpacked into $CACHE/PACKAGE_VERSION; prints that
+	local v dir
+	v=$(apt-cache policy "$1:$DEB_ARCH" | sed -n 's/^ *Candidate: //p')
+	dir=$CACHE/$DEB_ARCH/${1}_$v
+	if [ ! -e "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/deb"
+		(cd "$dir/deb" && apt-get download -qq "$1:$DEB_ARCH=$v") >&2
+		dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
+		rm -rf "$dir/deb"
+		touch "$dir/.done"
+	fi
+	echo "$dir/root"
+}
+kroot=$(fetch "$kernel")
+broot=$(fetch busybox-static)
+vmlinuz=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
+echo "# vm-test: $kernel ($(basename "$vmlinuz")), busybox-static, $(basename "$PROBE")"
+
+W=$(mktemp -d /tmp/probe-vm.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+I=$W/initramfs
+mkdir -p "$I"/{bin,proc,sys,dev,tmp,etc,mnt}
+cp "$broot/bin/busybox" "$I/bin/busybox"
+for a in sh mount umount mkdir cat echo sleep ip httpd nc wget grep sed head \
+	chmod ln kill poweroff uname printf seq ls rm touch true false; do
+	ln -s busybox "$I/bin/$a"
+done
+cp "$PROBE" "$I/probe"
+cp "$PROBE-hooks" "$I/probe-hooks"
+cp "$ROOT/tests/vm/guest.sh" "$I/init"
+chmod 755 "$I/init"
+(cd "$I" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$W/initrd.gz"
+
+echo "# vm-test: booting $QEMU"
+set +e
+timeout -s KILL 600 "$QEMU" "${MACHINE[@]}" -m 1024 -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$W/initrd.gz" \
+	-append "console=$CONSOLE panic=-1 quiet" </dev/null >"$W/console" 2>&1
+rc=$?
+set -e
+tr -d '\r' <"$W/console" | grep -E '^(ok|FAIL|skip) - |^# |^[0-9]+ passed, [0-9]+ failed' || true
+if ! grep -q "^vm-test: done" <(tr -d '\r' <"$W/console"); then
+	echo "vm-test: the guest did not finish (qemu exit $rc); its console:" >&2
+	tr -d '\r' <"$W/console" | tail -n 40 >&2
+	exit 1
+fi
+tr -d '\r' <"$W/console" | grep -qE '^[0-9]+ passed, 0 failed'
