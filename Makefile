@@ -14,6 +14,7 @@
 #   make deb-test   that package installed, used and removed in a clean Debian
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
+#   make kube-test  exec probes and the sidecar under a real kubelet (root)
 #   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
 #   make bench      whole-process cost against curl, wget, python and a floor
 #   make bench-node the same through runc exec, and probe serve's cost per probe
@@ -76,7 +77,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	static static-test vm-test repro-test release release-test deb deb-test image-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
+	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -234,6 +235,10 @@ image-test:
 
 e2e-test:
 	tests/k8s/e2e.sh
+
+# The probe under a real kubelet (root): exec probes and the sidecar.
+kube-test:
+	tests/kube/run.sh
 
 bench: $(RSS)
 	bench/bench.sh

@@ -43,7 +43,11 @@ echo "# probe on $(uname -m), Linux $(uname -r)"
 mkdir -p /www /mnt/vol /mnt/plain /mnt/ro /data
 echo ok >/www/ok
 httpd -p 127.0.0.1:8080 -h /www
-nc -l -p 9999 -e sleep 3600 &	# accepts and never answers
+# A server that accepts and never answers: a CGI that sleeps.
+mkdir -p /silent/cgi-bin
+printf '#!/bin/sh\nsleep 3600\n' >/silent/cgi-bin/hang
+chmod 755 /silent/cgi-bin/hang
+httpd -p 127.0.0.1:9999 -h /silent
 sleep 1
 
 expect "http: healthy" 0 "healthy: 1 of 1 checks passed (all, *ms)" -v --http http://127.0.0.1:8080/ok
@@ -52,11 +56,13 @@ sed -n 's/^sandbox: /# sandbox here: /p' /tmp/out
 expect "http: 404" 1 'unhealthy: http "127.0.0.1:8080/nope": HTTP 404' --http http://127.0.0.1:8080/nope
 expect "tcp: healthy" 0 "healthy: *" --tcp 127.0.0.1:8080
 expect "tcp: refused" 1 'unhealthy: tcp "127.0.0.1:1": connect to 127.0.0.1:1: connection refused' --tcp 127.0.0.1:1
+SILENT=http://127.0.0.1:9999/cgi-bin/hang
 expect "deadline: a server that never answers" 1 \
-	'unhealthy: http "127.0.0.1:9999/": timed out after 500ms*' -t 500ms --http http://127.0.0.1:9999/
-"$PROBE" -o json -t 500ms --http http://127.0.0.1:9999/ >/tmp/out 2>&1
-ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*/\1/p' /tmp/out)
-if [ -n "$ms" ] && [ "$ms" -le 700 ]; then pass "deadline: the run ended in ${ms}ms (500ms + 200ms for TCG)"
+	'unhealthy: http "127.0.0.1:9999/cgi-bin/hang": timed out after 500ms*' -t 500ms --http $SILENT
+"$PROBE" -o json -t 500ms --http $SILENT >/tmp/out 2>&1
+ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*"message": "timed out after 500ms.*/\1/p' /tmp/out)
+if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
+	pass "deadline: the run ended in ${ms}ms (500ms + 200ms for TCG)"
 else fail "deadline: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
 
 mount -t tmpfs -o size=1m vol /mnt/vol
@@ -80,7 +86,7 @@ else
 	fail "serve: /livez" "$(cat /tmp/serve.err /tmp/out 2>/dev/null)"
 fi
 kill "$serve"
-expect "wait: until the port answers" 0 "healthy: *" wait -q -t 10s --tcp 127.0.0.1:8080
+expect "wait: until the port answers" 0 "ready after *" wait -q -t 10s --tcp 127.0.0.1:8080
 
 # The escape attempts of the test build: each is stopped and named.
 if [ -x /probe-hooks ]; then

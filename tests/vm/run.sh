@@ -42,7 +42,7 @@ fetch() {	# fetch PACKAGE: unpacked into $CACHE/PACKAGE_VERSION; prints that
 	dir=$CACHE/$DEB_ARCH/${1}_$v
 	if [ ! -e "$dir/.done" ]; then
 		rm -rf "$dir" && mkdir -p "$dir/deb"
-		(cd "$dir/deb" && apt-get download -qq "$1:$DEB_ARCH=$v") >&2
+		(cd "$dir/deb" && apt-get -o APT::Sandbox::User=root download -qq "$1:$DEB_ARCH=$v") >&2
 		dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
 		rm -rf "$dir/deb"
 		touch "$dir/.done"
