@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# run.sh: the probe under a real kubelet. Starts a node of its own (Debian's
+# containerd and runc, a kubelet built from Debian's kubernetes source
+# package by scripts/build-kubelet.sh, standalone: static pods from a
+# directory, no API server), with images built from this tree (the probe's
+# scratch image from Dockerfile, the time server from examples/time-server,
+# a pause image from tests/kube/pause.c). Pods run under the "restricted"
+# Pod Security Standard. Exec probes and the probe serve sidecar are driven
+# through the kubelet's own probers: liveness restarts a hung app, readiness
+# takes a pod with a read-only volume out without a restart, a startup
+# probe holds liveness back, a silent server is the probe's own timeout.
+# Then the cost per probe on this node. Root; everything under one work
+# directory, which goes at the end with every process, mount and cgroup.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/tests/image/containers.conf}
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+[ "$(id -u)" = 0 ] || { echo "kube-test: needs root (a kubelet and containerd)"; exit 1; }
+
+"$ROOT/scripts/deps.sh" kube image test static || exit 1
+KUBELET=$("$ROOT/scripts/build-kubelet.sh") || { echo "kube-test: no kubelet"; exit 1; }
+"$ROOT/tests/image/base-image.sh" || exit 1
+
+W=$(mktemp -d /var/tmp/probe-kube.XXXXXX)
+SOCK=$W/containerd.sock
+PIDS=()
+. "$ROOT/tests/integration/lib.sh"
+RC=0 MS=0 OUT= ERR=
+ctr() { command ctr -a "$SOCK" -n k8s.io "$@"; }
+
+cleanup() {
+	local p m
+	rm -f "$W"/manifests/*.yaml 2>/dev/null
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; done
+	# The kubelet first (it would restart what goes), then every task and
+	# sandbox containerd runs, then containerd.
+	[ -n "${KUBELET_PID:-}" ] && kill "$KUBELET_PID" 2>/dev/null && wait "$KUBELET_PID" 2>/dev/null
+	if [ -S "$SOCK" ]; then
+		for p in $(ctr tasks ls -q 2>/dev/null); do ctr tasks kill -s KILL "$p" >/dev/null 2>&1; done
+		sleep 1
+		for p in $(ctr tasks ls -q 2>/dev/null); do ctr tasks rm -f "$p" >/dev/null 2>&1; done
+		for p in $(ctr containers ls -q 2>/dev/null); do ctr containers rm "$p" >/dev/null 2>&1; done
+	fi
+	[ -n "${CONTAINERD_PID:-}" ] && kill "$CONTAINERD_PID" 2>/dev/null && wait "$CONTAINERD_PID" 2>/dev/null
+	pkill -KILL -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null
+	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	awk '{ print $5 }' /proc/self/mountinfo | grep "^$W" | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	for m in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
+		[ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+# ---- images -------------------------------------------------------------
+build_image() {	# build_image NAME CONTEXT [FILE]
+	echo "# building localhost/$1"
+	if ! podman build --network host -q -t "localhost/$1" ${3:+-f "$3"} "$2" >"$W/build.log" 2>&1; then
+		tail -n 30 "$W/build.log"
+		echo "kube-test: podman build of $1 failed"
+		exit 1
+	fi
+}
+mkdir -p "$W/pause"
+musl-gcc -static -Os -o "$W/pause/pause" "$HERE/pause.c" || exit 1
+printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$W/pause/Containerfile"
+build_image pause:test "$W/pause" "$W/pause/Containerfile"
+build_image probe:0.1.0 "$ROOT"
+build_image time-server:0.1.0 "$ROOT/examples/time-server"
+
+# ---- the node -------------------------------------------------------------
+mkdir -p "$W"/{containerd,manifests,kubelet,etc,vol-exec,vol-side,cni}
+cat >"$W/containerd/config.toml" <<EOT
+version = 2
+root = "$W/containerd/root"
+state = "$W/containerd/state"
+[grpc]
+  address = "$SOCK"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/pause:test"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    conf_dir = "$W/cni"
+EOT
+containerd --config "$W/containerd/config.toml" >"$W/containerd.log" 2>&1 &
+CONTAINERD_PID=$!
+wait_until test -S "$SOCK" || { tail -n 20 "$W/containerd.log"; exit 1; }
+for img in pause:test probe:0.1.0 time-server:0.1.0; do
+	podman save --format docker-archive "localhost/$img" 2>/dev/null | ctr images import - >/dev/null ||
+		{ echo "kube-test: importing $img into containerd failed"; exit 1; }
+done
+
+cat >"$W/kubelet.yaml" <<EOT
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+staticPodPath: $W/manifests
+fileCheckFrequency: 1s
+syncFrequency: 5s
+address: 127.0.0.1
+readOnlyPort: 10255
+healthzBindAddress: 127.0.0.1
+authentication:
+  anonymous: {enabled: true}
+  webhook: {enabled: false}
+authorization: {mode: AlwaysAllow}
+cgroupDriver: cgroupfs
+failSwapOn: false
+makeIPTablesUtilChains: false
+enforceNodeAllocatable: []
+evictionHard: {memory.available: "0%", nodefs.available: "0%", imagefs.available: "0%"}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+EOT
+"$KUBELET" --config "$W/kubelet.yaml" --container-runtime=remote \
+	--container-runtime-endpoint="unix://$SOCK" --root-dir="$W/kubelet" \
+	--cert-dir="$W/kubelet/pki" --hostname-override=probe-node -v=4 \
+	>"$W/kubelet.log" 2>&1 &
+KUBELET_PID=$!
+wait_until curl -fsS http://127.0.0.1:10248/healthz >/dev/null 2>&1 ||
+	{ tail -n 30 "$W/kubelet.log"; fail "kubelet starts" "no /healthz"; summary; exit 1; }
+pass "a kubelet $("$KUBELET" --version | sed 's/Kubernetes //') with containerd $(containerd --version | awk '{print $3}') and runc"
+
+# ---- pods ---------------------------------------------------------------
+mount -t tmpfs -o size=4m,mode=777 vol-exec "$W/vol-exec"
+mount -t tmpfs -o size=4m,mode=777 vol-side "$W/vol-side"
+# A server that accepts and never answers, on the node's loopback.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18090)); s.listen(64)
+open(sys.argv[1], "w").close()
+time.sleep(3600)' "$W/silent.ready" &
+PIDS+=($!)
+wait_until test -e "$W/silent.ready"
+cat >"$W/etc/probe.ini" <<'EOT'
+[probe]
+timeout = 800ms
+[http "app"]
+url = ${APP_URL}
+probes = liveness readiness startup
+[writable "scratch"]
+path = /scratch
+probes = liveness
+[mount "data"]
+path = /data
+mode = rw
+probes = readiness
+EOT
+
+# pod NAME: a static pod manifest under the restricted profile.
+restricted='runAsNonRoot: true
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities: {drop: ["ALL"]}'
+exec_pod() {
+	cat >"$W/manifests/exec.yaml" <<EOT
+apiVersion: v1
+kind: Pod
+metadata: {name: exec-probes, namespace: default}
+spec:
+  hostNetwork: true
+  restartPolicy: Always
+  terminationGracePeriodSeconds: 1
+  securityContext:
+    runAsUser: 10001
+    runAsGroup: 10001
+    seccompProfile: {type: RuntimeDefault}
+  initContainers:
+    - name: install-probe
+      image: localhost/probe:0.1.0
+      imagePullPolicy: Never
+      args: ["install", "/shared"]
+      securityContext:
+        $restricted
+      volumeMounts: [{name: probe-bin, mountPath: /shared}]
+  containers:
+    - name: app
+      image: localhost/time-server:0.1.0
+      imagePullPolicy: Never
+      command: ["sh", "-c", "sleep 6; exec python3 /app/server.py exec-pod"]
+      env:
+        - {name: PORT, value: "18081"}
+        - {name: BIND, value: "127.0.0.1"}
+        - {name: DATA_DIR, value: /data}
+        - {name: APP_URL, value: "http://127.0.0.1:18081/visits"}
+        - {name: PROBE_CONFIG, value: /etc/probe/probe.ini}
+      securityContext:
+        $restricted
+      startupProbe:
+        exec: {command: ["/probe/probe", "startup"]}
+        periodSeconds: 1
+        failureThreshold: 30
+        timeoutSeconds: 2
+      livenessProbe:
+        exec: {command: ["/probe/probe", "liveness"]}
+        periodSeconds: 2
+        failureThreshold: 2
+        timeoutSeconds: 2
+      readinessProbe:
+        exec: {command: ["/probe/probe", "readiness"]}
+        periodSeconds: 1
+        failureThreshold: 1
+        timeoutSeconds: 2
+      volumeMounts:
+        - {name: probe-bin, mountPath: /probe}
+        - {name: data, mountPath: /data}
+        - {name: scratch, mountPath: /scratch}
+        - {name: config, mountPath: /etc/probe}
+    - name: silent
+      image: localhost/time-server:0.1.0
+      imagePullPolicy: Never
+      command: ["sleep", "3600"]
+      securityContext:
+        $restricted
+      readinessProbe:
+        exec: {command: ["/probe/probe", "-t", "1s", "--http", "http://127.0.0.1:18090/"]}
+        periodSeconds: 2
+        timeoutSeconds: 3
+      volumeMounts: [{name: probe-bin, mountPath: /probe}]
+  volumes:
+    - {name: probe-bin, emptyDir: {}}
+    - {name: scratch, emptyDir: {}}
+    - {name: data, hostPath: {path: $W/vol-exec, type: Directory}}
+    - {name: config, hostPath: {path: $W/etc, type: Directory}}
+EOT
+}
+sidecar_pod() {
+	cat >"$W/manifests/sidecar.yaml" <<EOT
+apiVersion: v1
+kind: Pod
+metadata: {name: sidecar-probes, namespace: default}
+spec:
+  hostNetwork: true
+  terminationGracePeriodSeconds: 1
+  securityContext:
+    runAsUser: 10001
+    runAsGroup: 10001
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+    - name: app
+      image: localhost/time-server:0.1.0
+      imagePullPolicy: Never
+      command: ["python3", "/app/server.py", "sidecar-pod"]
+      env:
+        - {name: PORT, value: "18082"}
+        - {name: BIND, value: "127.0.0.1"}
+        - {name: DATA_DIR, value: /data}
+      securityContext:
+        $restricted
+      livenessProbe:
+        httpGet: {host: 127.0.0.1, port: 18099, path: /livez}
+        periodSeconds: 2
+        failureThreshold: 2
+        timeoutSeconds: 2
+      readinessProbe:
+        httpGet: {host: 127.0.0.1, port: 18099, path: /readyz}
+        periodSeconds: 1
+        failureThreshold: 1
+        timeoutSeconds: 2
+      volumeMounts:
+        - {name: data, mountPath: /data}
+    - name: probe
+      image: localhost/probe:0.1.0
+      imagePullPolicy: Never
+      args: ["serve", "-c", "/etc/probe/probe.ini", "-l", "127.0.0.1:18099"]
+      env:
+        - {name: APP_URL, value: "http://127.0.0.1:18082/visits"}
+      securityContext:
+        $restricted
+      volumeMounts:
+        - {name: data, mountPath: /data}
+        - {name: scratch, mountPath: /scratch}
+        - {name: config, mountPath: /etc/probe}
+  volumes:
+    - {name: scratch, emptyDir: {}}
+    - {name: data, hostPath: {path: $W/vol-side, type: Directory}}
+    - {name: config, hostPath: {path: $W/etc, type: Directory}}
+EOT
+}
+
+# status POD CONTAINER FIELD: "ready", "restarts" or "started" from the
+# kubelet's view of the pod (its read-only port).
+status() {
+	curl -fsS http://127.0.0.1:10255/pods 2>/dev/null | python3 -c '
+import json, sys
+pod, ctr, field = sys.argv[1:4]
+for p in json.load(sys.stdin).get("items", []):
+    if not p["metadata"]["name"].startswith(pod):
+        continue
+    for c in p.get("status", {}).get("containerStatuses", []):
+        if c["name"] == ctr:
+            v = {"ready": c.get("ready"), "restarts": c.get("restartCount"),
+                 "started": c.get("started")}[field]
+            print(str(v).lower())
+' "$@"
+}
+# until_status NAME SECONDS POD CONTAINER FIELD WANT: waits; pass or fail.
+until_status() {
+	local name=$1 secs=$2 got i start=$SECONDS
+	shift 2
+	for i in $(seq $((secs * 5))); do
+		got=$(status "$1" "$2" "$3")
+		[ "$got" = "$4" ] && break
+		sleep 0.2
+	done
+	if [ "$got" = "$4" ]; then
+		pass "$name (after $((SECONDS - start))s)"
+	else
+		fail "$name" "$1/$2 $3 is '${got:-?}', expected '$4' after ${secs}s"
+		tail -n 5 "$W/kubelet.log" | sed 's/^/  kubelet: /'
+	fi
+}
+app_pid() { pgrep -f "python3 /app/server.py $1" | head -n 1; }
+log_has() {	# log_has NAME PATTERN: a line of the kubelet's log matches
+	if grep -q -- "$2" "$W/kubelet.log"; then pass "$1"; else fail "$1" "no line matches '$2'"; fi
+}
+
+# ---- exec probes ------------------------------------------------------------
+exec_pod
+until_status "exec: the startup probe holds liveness back while the app starts (6s)" 90 \
+	exec-probes app started true
+until_status "exec: ready" 30 exec-probes app ready true
+[ "$(status exec-probes app restarts)" = 0 ] && pass "exec: no restart while the app was starting" ||
+	fail "exec: no restart while the app was starting" "restarts: $(status exec-probes app restarts)"
+cid=$(ctr containers ls 2>/dev/null | awk '/time-server/ {print $1}' | while read -r c; do
+	ctr containers info "$c" 2>/dev/null | grep -q '"io.kubernetes.container.name": "app"' &&
+	ctr containers info "$c" | grep -q '"io.kubernetes.pod.name": "exec-probes' && echo "$c"; done | head -n 1)
+if [ -n "$cid" ] && ctr tasks exec --exec-id sandbox-v "$cid" /probe/probe -v readiness >"$W/v.out" 2>&1; then
+	here=$(sed -n 's/^sandbox: //p' "$W/v.out")
+	echo "# inside the runtime's RuntimeDefault seccomp profile, as uid 10001, -v says: sandbox: $here"
+	[[ "$here" == "seccomp and Landlock"* ]] &&
+		pass "exec: the probe's own sandbox works inside the runtime's seccomp profile ($here)" ||
+		fail "exec: the probe's own sandbox inside the runtime's" "$here"
+else
+	fail "exec: -v inside the container" "$(cat "$W/v.out" 2>/dev/null)"
+fi
+
+# The silent server: the probe's own deadline (1s) ends it, under the
+# kubelet's timeoutSeconds (3s): a failure with the probe's reason.
+wait_until grep -q 'Readiness probe for "exec-probes.*silent.*failed' "$W/kubelet.log"
+log_has "exec: a silent server fails with the probe's own line" \
+	'Readiness probe for "exec-probes.*silent.*failed (failure): unhealthy: http "127.0.0.1:18090/": timed out after 1000ms'
+if grep 'silent' "$W/kubelet.log" | grep -q "timed out after 3s\|command .* timed out"; then
+	fail "exec: the kubelet's own timeout never cuts the probe" "$(grep -m1 'command .* timed out' "$W/kubelet.log")"
+else
+	pass "exec: the kubelet's own timeout never cuts the probe"
+fi
+
+# Liveness: the app stops answering (SIGSTOP): restarted, the event has the
+# probe's first line; the new app answers.
+before=$(status exec-probes app restarts)
+kill -STOP "$(app_pid exec-pod)"
+until_status "exec: a hung app is restarted by liveness" 30 exec-probes app restarts $((before + 1))
+log_has "exec: the kubelet's event carries the probe's first line" \
+	'Liveness probe for "exec-probes.*app.*failed (failure): unhealthy: http "app": timed out after 800ms'
+until_status "exec: ready again after the restart" 60 exec-probes app ready true
+
+# Readiness: the volume goes read-only: not ready, no restart; back: ready.
+before=$(status exec-probes app restarts)
+mount -o remount,ro "$W/vol-exec"
+until_status "exec: a read-only volume takes the pod out (readiness)" 20 exec-probes app ready false
+log_has "exec: readiness says why" \
+	'Readiness probe for "exec-probes.*app.*failed (failure): unhealthy: mount "data": /data (tmpfs from vol-exec) is mounted read-only'
+sleep 5
+[ "$(status exec-probes app restarts)" = "$before" ] && pass "exec: no restart for a readiness failure" ||
+	fail "exec: no restart for a readiness failure" "restarts $(status exec-probes app restarts)"
+mount -o remount,rw "$W/vol-exec"
+until_status "exec: ready again once the volume is writable" 20 exec-probes app ready true
+
+# ---- the sidecar ------------------------------------------------------------
+sidecar_pod
+until_status "sidecar: ready through the kubelet's HTTP prober" 90 sidecar-probes app ready true
+before=$(status sidecar-probes app restarts)
+kill -STOP "$(app_pid sidecar-pod)"
+until_status "sidecar: a hung app is restarted by liveness (GET /livez)" 30 sidecar-probes app restarts $((before + 1))
+log_has "sidecar: the kubelet's event carries the status" \
+	'Liveness probe for "sidecar-probes.*app.*failed (failure): HTTP probe failed with statuscode: 503'
+until_status "sidecar: ready again after the restart" 60 sidecar-probes app ready true
+before=$(status sidecar-probes app restarts)
+mount -o remount,ro "$W/vol-side"
+until_status "sidecar: a read-only volume takes the pod out (GET /readyz)" 20 sidecar-probes app ready false
+sleep 4
+[ "$(status sidecar-probes app restarts)" = "$before" ] && pass "sidecar: no restart for a readiness failure" ||
+	fail "sidecar: no restart for a readiness failure" "restarts $(status sidecar-probes app restarts)"
+mount -o remount,rw "$W/vol-side"
+until_status "sidecar: ready again once the volume is writable" 20 sidecar-probes app ready true
+
+# ---- the cost ---------------------------------------------------------------
+# CPU of the node's share (kubelet, containerd, the pods' shims with the
+# processes they reaped: runc exec and the probes; probe serve) over a
+# window with one pod alone, per probe the kubelet ran in it.
+cpu_ms() {	# the CPU of those processes so far, in ms
+	local p sum=0 hz
+	hz=$(getconf CLK_TCK)
+	for p in "$KUBELET_PID" "$CONTAINERD_PID" $(pgrep -f "containerd-shim-runc-v2 .*-address $SOCK") \
+		$(pgrep -f "^/probe serve"); do
+		sum=$((sum + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo $((sum * 1000 / hz))
+}
+probes_run() { grep -c "probe for \"$1.* succeeded\|probe for \"$1.* failed" "$W/kubelet.log"; }
+window() {	# window POD SECONDS: "CPU_MS PROBES"
+	local c0 n0
+	c0=$(cpu_ms) n0=$(probes_run "$1")
+	sleep "$2"
+	echo "$(($(cpu_ms) - c0)) $(($(probes_run "$1") - n0))"
+}
+# The node with no pod first (what the kubelet and containerd cost by
+# themselves, its log at -v=4 included), then each pod alone.
+rm -f "$W/manifests/sidecar.yaml" "$W/manifests/exec.yaml"
+wait_until test -z "$(pgrep -f 'server.py (sidecar|exec)-pod')"
+sleep 5
+read -r bcpu _ < <(window nothing 20)
+exec_pod
+until_status "cost: the exec pod alone, ready" 60 exec-probes app ready true
+sleep 3
+read -r ecpu en < <(window exec-probes 20)
+rm -f "$W/manifests/exec.yaml"
+sidecar_pod
+until_status "cost: the sidecar pod alone, ready" 60 sidecar-probes app ready true
+sleep 3
+read -r scpu sn < <(window sidecar-probes 20)
+python3 "$HERE/cost.py" "$W/kubelet.log" "$((ecpu - bcpu))" "$en" "$((scpu - bcpu))" "$sn" >"$W/cost.txt" 2>&1 &&
+	pass "cost: measured through this kubelet" || fail "cost: measured through this kubelet" "$(cat "$W/cost.txt")"
+sed 's/^/# /' "$W/cost.txt"
+
+summary
