@@ -145,8 +145,30 @@ if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
 	echo "$stamp" >"$PREFIX/versions"
 fi
 
+# The built libraries are kept outside the checkout (a fresh clone builds
+# them again otherwise), keyed by all that makes them: the pinned versions
+# and tarballs, the options, the steps below that build them, the
+# compiler. STATIC_CACHE=off builds from scratch (make repro-test).
+CACHE=${STATIC_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static}
+key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256" |
+	sed "s|$ROOT|ROOT|g"; sed -n '/^# 2\. mbedTLS/,/^# 6\. inih/p' "$0"
+	"$CC" --version 2>&1 | head -n 1; } | sha256sum | cut -c1-20)
+C=$CACHE/$ARCH-$key
+built_here=0
+if [ "$CACHE" != off ] && [ -f "$C/prefix/lib/libcurl.a" ] &&
+	[ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
+	say "libraries from the cache ($C)"
+	cp -a "$C/prefix/." "$PREFIX/"
+	echo "$stamp" >"$PREFIX/versions"
+	for pkg in curl mbedtls nghttp2 libmicrohttpd; do
+		mkdir -p "$W/src/$pkg/debian/patches"
+		cp "$C/series/$pkg" "$W/src/$pkg/debian/patches/series" 2>/dev/null || true
+	done
+fi
+
 # 2. mbedTLS, static, with musl.
 if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
+	built_here=1
 	say "building mbedTLS"
 	unpack mbedtls "$MBEDTLS_VERSION"
 	for opt in $MBEDTLS_UNSET; do
@@ -167,6 +189,7 @@ fi
 
 # 3. nghttp2, the library only: HTTP/2 for gRPC checks.
 if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
+	built_here=1
 	say "building nghttp2 (library only)"
 	unpack nghttp2 "$NGHTTP2_VERSION"
 	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER="$CC" $CROSS \
@@ -184,6 +207,7 @@ fi
 # 4. libcurl: HTTP/1.1, HTTP/2 and HTTPS only, threaded resolver, IPv6,
 # Unix sockets.
 if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
+	built_here=1
 	say "building libcurl (HTTP/HTTPS only)"
 	unpack curl "$CURL_VERSION"
 	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER="$CC" $CROSS \
@@ -220,6 +244,7 @@ fi
 # 5. libmicrohttpd for probe serve: plain HTTP (the kubelet's probes and
 # Prometheus scrapes inside the pod), no auth, no post processor.
 if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
+	built_here=1
 	say "building libmicrohttpd (HTTP only)"
 	unpack libmicrohttpd "$MHD_VERSION"
 	(cd "$W/src/libmicrohttpd" &&
@@ -233,6 +258,17 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 		make -C src/microhttpd -j "$JOBS" install &&
 		make -C src/include install) >"$W/libmicrohttpd.log" 2>&1 ||
 		{ tail -n 30 "$W/libmicrohttpd.log" >&2; exit 1; }
+fi
+
+if [ "$built_here" = 1 ] && [ "$CACHE" != off ] && [ ! -e "$C" ] &&
+	mkdir -p "$CACHE" 2>/dev/null; then
+	tmp=$(mktemp -d "$CACHE/.new.XXXXXX")
+	cp -a "$PREFIX" "$tmp/prefix"
+	mkdir -p "$tmp/series"
+	for pkg in curl mbedtls nghttp2 libmicrohttpd; do
+		cp "$W/src/$pkg/debian/patches/series" "$tmp/series/$pkg" 2>/dev/null || true
+	done
+	mv "$tmp" "$C" 2>/dev/null || rm -rf "$tmp"
 fi
 
 # 6. inih: Debian's static library links against musl; musl-gcc does not

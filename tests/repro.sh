@@ -11,6 +11,7 @@ trap 'rm -rf "$T"' EXIT
 export SOURCE_DATE_EPOCH
 SOURCE_DATE_EPOCH=$(git -C "$ROOT" log -1 --format=%ct)
 export STATIC_DL=$ROOT/build/static/src
+export STATIC_CACHE=off	# from scratch: the cache must not hide a difference
 echo "# repro-test: $ARCH, commit $(git -C "$ROOT" rev-parse --short HEAD), SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 for d in first second-build-dir; do
 	mkdir -p "$T/$d"
