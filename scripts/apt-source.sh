@@ -1,5 +1,5 @@
 #!/bin/sh
-# apt-source.sh DIR NAME=VERSION...: download Debian source packages into
+# apt-source.sh DIR [NAME=VERSION...]: download Debian source packages into
 # DIR through a private deb-src list (the system's is left alone) naming
 # bookworm and trixie from the system's own Debian mirror. apt checks each
 # file against the signed archive index. APT_STATE (default
@@ -22,8 +22,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
 APT="-o Dir::Etc::SourceParts=$apt/sources.list.d -o Dir::Etc::SourceList=/dev/null -o Dir::State::Lists=$apt/lists -o APT::Sandbox::User=root"
-echo "apt-source: fetching source packages: $*" >&2
 # shellcheck disable=SC2086
 apt-get $APT -qq update
+[ $# -gt 0 ] || exit 0	# the index only
+echo "apt-source: fetching source packages: $*" >&2
 # shellcheck disable=SC2086
 (cd "$DIR" && apt-get $APT -qq source --download-only "$@")
