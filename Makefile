@@ -56,8 +56,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/cli.c probe/once.c probe/process.c \
 	probe/config.c probe/parse.c probe/util.c probe/checks.c \
 	probe/run.c probe/sandbox.c probe/report.c \
-	probe/check_http.c probe/check_tcp.c probe/check_mount.c \
-	probe/check_writable.c probe/check_grpc.c probe/curlx.c probe/grpc.c \
+	$(sort $(wildcard probe/check_*.c)) probe/curlx.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \
 	probe/wait.c probe/install.c probe/watch.c \
 	probe/serve.c probe/serve_kind.c probe/serve_metrics.c \

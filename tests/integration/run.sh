@@ -61,8 +61,12 @@ BASE=http://127.0.0.1:$P
 # suite NAME: source test_NAME.sh, unless $PROBE_TESTS (such as "tls wait")
 # names other suites only.
 suite() {
+	local start=$SECONDS
 	case " ${PROBE_TESTS:-$1} " in
-	*" $1 "*) . "$HERE/test_$1.sh" ;;
+	*" $1 "*)
+		. "$HERE/test_$1.sh"
+		echo "# suite $1: $((SECONDS - start)) s"
+		;;
 	esac
 }
 for s in cli edges http inline tls grpc hostile install serve reload wait sandbox syscalls; do
