@@ -61,11 +61,11 @@ BASE=http://127.0.0.1:$P
 # suite NAME: source test_NAME.sh, unless $PROBE_TESTS (such as "tls wait")
 # names other suites only.
 suite() {
-	local start=$SECONDS
+	local suite_t0=$SECONDS
 	case " ${PROBE_TESTS:-$1} " in
 	*" $1 "*)
 		. "$HERE/test_$1.sh"
-		echo "# suite $1: $((SECONDS - start)) s"
+		echo "# suite $1: $((SECONDS - suite_t0)) s"
 		;;
 	esac
 }
