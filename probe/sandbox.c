@@ -97,7 +97,7 @@ static const struct call base_calls[] = {
 #endif
 };
 
-/* http, tcp, grpc: sockets (and netlink, for glibc's name lookup). */
+/* Network checks: sockets (and netlink, for glibc's name lookup). */
 static const struct call net_calls[] = {
 	C(socket), C(connect), C(bind), C(getsockopt), C(setsockopt),
 	C(getsockname), C(getpeername), C(sendto), C(recvfrom), C(sendmsg),

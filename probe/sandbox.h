@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 enum sandbox_class {
-	SANDBOX_NET,		/* http, tcp, grpc: sockets, name lookup, TLS files */
-	SANDBOX_MOUNT,		/* mountinfo, statfs */
+	SANDBOX_NET,		/* network checks: sockets, name lookup, TLS files */
+	SANDBOX_MOUNT,		/* reading the mount table, statfs */
 	SANDBOX_WRITABLE	/* files in one directory, statfs */
 };
 
