@@ -394,6 +394,17 @@ grpc_sandbox(const struct check *c, struct sandbox_rules *r)
 	curlx_sandbox(&g->t, r);
 }
 
+static const char *
+grpc_peer(const struct check *c, char *buf, size_t len)
+{
+	const struct grpc_check *g = c->priv;
+
+	if (g->unix_socket != NULL)
+		return NULL;
+	snprintf(buf, len, "%s", g->host);
+	return buf;
+}
+
 const struct check_type check_grpc = {
 	.name = "grpc",
 	.summary = "grpc.health.v1.Health/Check answers SERVING (h2c)",
@@ -409,4 +420,5 @@ const struct check_type check_grpc = {
 	.run = grpc_run,
 	.release = grpc_release,
 	.sandbox = grpc_sandbox,
+	.peer = grpc_peer,
 };

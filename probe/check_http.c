@@ -421,6 +421,16 @@ static const struct check_option http_options[] = {
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+static const char *
+http_peer(const struct check *c, char *buf, size_t len)
+{
+	const struct http_check *h = c->priv;
+
+	if (h->unix_socket != NULL)
+		return NULL;
+	return url_host(h->url, 0, buf, len) == 0 ? buf : h->url;
+}
+
 const struct check_type check_http = {
 	.name = "http",
 	.summary = "GET URL, healthy on 200-399 (a bare URL is the same)",
@@ -438,4 +448,5 @@ const struct check_type check_http = {
 	.run = http_run,
 	.release = http_release,
 	.sandbox = http_sandbox,
+	.peer = http_peer,
 };

@@ -120,6 +120,15 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	return ret;
 }
 
+static const char *
+tcp_peer(const struct check *c, char *buf, size_t len)
+{
+	const struct tcp_check *t = c->priv;
+
+	snprintf(buf, len, "%s", t->host);
+	return buf;
+}
+
 const struct check_type check_tcp = {
 	.name = "tcp",
 	.summary = "a TCP connect succeeds",
@@ -130,4 +139,5 @@ const struct check_type check_tcp = {
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,
 	.run = tcp_run,
+	.peer = tcp_peer,
 };

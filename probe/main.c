@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "install.h"
+#include "lint.h"
 #include "once.h"
 #include "parse.h"
 #include "probe.h"
@@ -126,6 +127,8 @@ with_config(struct options *o, struct config *cfg,
 
 	if (o->check_config) {
 		report_config(stdout, cfg);
+		if (!o->quiet)
+			lint_config(stdout, cfg);
 		return PROBE_HEALTHY;
 	}
 	if (o->command == CMD_SERVE)

@@ -78,6 +78,7 @@ struct check {
  * time, returns PROBE_HEALTHY or PROBE_UNHEALTHY and fills the result.
  * release(), if set, frees what priv points to (the config frees priv).
  * sandbox(), if set, adds the files run() reads to the rules of its class.
+ * peer(), if set, says where a network check connects (the liveness lint).
  */
 #define CHECK_UNKNOWN_KEY (-2)
 
@@ -118,6 +119,9 @@ struct check_type {
 	int (*run)(const struct check *, long timeout_ms, struct check_result *);
 	void (*release)(struct check *);
 	void (*sandbox)(const struct check *, struct sandbox_rules *);
+	/* Network types: the host the check connects to, into buf; NULL
+	 * when it reaches only its own container (a Unix socket). */
+	const char *(*peer)(const struct check *, char *buf, size_t len);
 };
 
 /* Fill a result; returns PROBE_HEALTHY or PROBE_UNHEALTHY as given. */

@@ -79,8 +79,37 @@ expect "--check-config rejects a bad config" 3 "probe: $T/typo.ini:5: unknown ke
 
 run_probe -c "$T/ok.ini" --check-config
 expect "--check-config" 0 "$T/ok.ini: ok, 2 checks, deadline 1000ms"
+[[ "$OUT" != *warning* ]] && pass "--check-config: no warning for checks of this pod" ||
+	fail "--check-config: no warning for checks of this pod" "$OUT"
+
 expect_line "--check-config lists readiness" "readiness  http \"app\", tcp \"port\""
 expect_line "--check-config lists startup" "startup    (none)"
+
+# The liveness lint: a liveness check that reaches beyond the pod.
+ini lint <<EOT
+[http "api"]
+url = http://10.1.2.3:8080/health
+probes = liveness
+[tcp "db"]
+address = db.stateful.svc:5432
+probes = readiness
+[grpc "self"]
+address = [::1]:9090
+[http "pod"]
+url = http://\${POD_IP}:8080/
+probes = liveness
+EOT
+POD_IP=10.9.9.9 run_probe -c "$T/lint.ini" --check-config
+expect "lint: a liveness check of another host is a warning, exit 0" 0 "$T/lint.ini: ok, 4 checks, deadline 1000ms"
+expect_line "lint: the warning names file, line, check and host" \
+	"warning: $T/lint.ini:1: liveness check http \"api\" reaches 10.1.2.3, not this pod: when it fails, the kubelet restarts every pod that checks it; check it in readiness instead (docs/kubernetes.md, \"Which check runs for which probe\")"
+n=$(printf '%s\n' "$OUT" | grep -c '^warning:')
+[ "$n" = 1 ] && pass "lint: readiness, loopback and \$POD_IP are fine (1 warning)" ||
+	fail "lint: readiness, loopback and \$POD_IP are fine" "$n warnings"
+POD_IP=10.9.9.9 run_probe -q -c "$T/lint.ini" --check-config
+[[ "$OUT" != *warning* ]] && pass "lint: -q silences warnings" || fail "lint: -q silences warnings" "$OUT"
+run_probe --check-config --http http://192.0.2.7/
+expect_line "lint: command-line checks too" "warning: command line: liveness check http \"192.0.2.7/\" reaches 192.0.2.7, *"
 
 run_probe -c "$T" --check-config
 expect "a directory as config" 3 "probe: $T: is a directory, not a config file"
