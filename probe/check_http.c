@@ -418,6 +418,8 @@ static const struct check_option http_options[] = {
 	    "statuses that pass, for every --http", 0 },
 	{ "header", "header", "'NAME: VALUE'",
 	    "send this header with every --http", 1 },
+	{ "expect-body", "expect_body", "TEXT",
+	    "the body must contain TEXT, for every --http", 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

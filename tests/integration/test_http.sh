@@ -60,6 +60,10 @@ sed -i "s|127.0.0.1:$P/need-header|127.0.0.1:1/|" "$T/secret.ini"
 run_probe -v -c "$T/secret.ini"
 if [ "$RC" = 1 ] && [[ "$OUT$ERR" != *123* ]]; then pass "secrets: none in a failure"; else fail "secrets: none in a failure" "found"; fi
 http_case "HEAD" 0 "healthy: *" "" "url = $BASE/ok" "method = HEAD"
+run_probe --http "$BASE/body" --expect-body hello
+expect "--expect-body" 0 "healthy: *"
+run_probe --http "$BASE/body" --expect-body nope
+expect "--expect-body that fails" 1 'unhealthy: http "*/body": HTTP 200, body does not contain "nope"'
 http_case "10 MB body, the match is early" 0 "healthy: *" 1000 "url = $BASE/big" "expect_body = xxx"
 http_case "10 MB body, no match in the first 10 KiB" 1 \
 	'unhealthy: http "app": HTTP 200, body does not contain "zzz"' 1000 \
