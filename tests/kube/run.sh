@@ -354,44 +354,35 @@ else
 	pass "exec: the kubelet's own timeout never cuts the probe"
 fi
 
-# Liveness: the app stops answering (SIGSTOP): restarted, the event has the
-# probe's first line; the new app answers.
-before=$(status exec-probes app restarts)
-kill -STOP "$(app_pid exec-pod)"
-until_status "exec: a hung app is restarted by liveness" 30 exec-probes app restarts $((before + 1))
-log_has "exec: the kubelet's event carries the probe's first line" \
-	'Liveness probe for "exec-probes.*app.*failed (failure): unhealthy: http "app": timed out after 800ms'
-until_status "exec: ready again after the restart" 60 exec-probes app ready true
-
-# Readiness: the volume goes read-only: not ready, no restart; back: ready.
-before=$(status exec-probes app restarts)
-mount -o remount,ro "$W/vol-exec"
-until_status "exec: a read-only volume takes the pod out (readiness)" 20 exec-probes app ready false
-log_has "exec: readiness says why" \
-	'Readiness probe for "exec-probes.*app.*failed (failure): unhealthy: mount "data": /data (tmpfs from vol-exec) is mounted read-only'
-sleep 5
-[ "$(status exec-probes app restarts)" = "$before" ] && pass "exec: no restart for a readiness failure" ||
-	fail "exec: no restart for a readiness failure" "restarts $(status exec-probes app restarts)"
-mount -o remount,rw "$W/vol-exec"
-until_status "exec: ready again once the volume is writable" 20 exec-probes app ready true
+# scenarios WHO POD TAG VOL LIVENESS_LINE READINESS_LINE: liveness, the app
+# stopped (SIGSTOP): restarted, the kubelet's event with the probe's line,
+# ready again; readiness, the volume read-only: out, no restart, back.
+scenarios() {
+	local who=$1 pod=$2 tag=$3 vol=$4 live=$5 ready=$6 before
+	before=$(status "$pod" app restarts)
+	kill -STOP "$(app_pid "$tag")"
+	until_status "$who: a hung app is restarted by liveness" 30 "$pod" app restarts $((before + 1))
+	log_has "$who: the kubelet's event says why" "Liveness probe for \"$pod.*app.*failed (failure): $live"
+	until_status "$who: ready again after the restart" 60 "$pod" app ready true
+	before=$(status "$pod" app restarts)
+	mount -o remount,ro "$vol"
+	until_status "$who: a read-only volume takes the pod out (readiness)" 20 "$pod" app ready false
+	[ -n "$ready" ] && log_has "$who: readiness says why" "Readiness probe for \"$pod.*app.*failed (failure): $ready"
+	sleep 4
+	[ "$(status "$pod" app restarts)" = "$before" ] && pass "$who: no restart for a readiness failure" ||
+		fail "$who: no restart for a readiness failure" "restarts $(status "$pod" app restarts)"
+	mount -o remount,rw "$vol"
+	until_status "$who: ready again once the volume is writable" 20 "$pod" app ready true
+}
+scenarios exec exec-probes exec-pod "$W/vol-exec" \
+	'unhealthy: http "app": timed out after 800ms' \
+	'unhealthy: mount "data": /data (tmpfs from vol-exec) is mounted read-only'
 
 # ---- the sidecar ------------------------------------------------------------
 sidecar_pod
 until_status "sidecar: ready through the kubelet's HTTP prober" 90 sidecar-probes app ready true
-before=$(status sidecar-probes app restarts)
-kill -STOP "$(app_pid sidecar-pod)"
-until_status "sidecar: a hung app is restarted by liveness (GET /livez)" 30 sidecar-probes app restarts $((before + 1))
-log_has "sidecar: the kubelet's event carries the status" \
-	'Liveness probe for "sidecar-probes.*app.*failed (failure): HTTP probe failed with statuscode: 503'
-until_status "sidecar: ready again after the restart" 60 sidecar-probes app ready true
-before=$(status sidecar-probes app restarts)
-mount -o remount,ro "$W/vol-side"
-until_status "sidecar: a read-only volume takes the pod out (GET /readyz)" 20 sidecar-probes app ready false
-sleep 4
-[ "$(status sidecar-probes app restarts)" = "$before" ] && pass "sidecar: no restart for a readiness failure" ||
-	fail "sidecar: no restart for a readiness failure" "restarts $(status sidecar-probes app restarts)"
-mount -o remount,rw "$W/vol-side"
-until_status "sidecar: ready again once the volume is writable" 20 sidecar-probes app ready true
+scenarios sidecar sidecar-probes sidecar-pod "$W/vol-side" \
+	'HTTP probe failed with statuscode: 503' ''
 
 # ---- the cost ---------------------------------------------------------------
 # CPU of the node's share (kubelet, containerd, the pods' shims with the
