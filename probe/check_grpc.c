@@ -307,26 +307,31 @@ failure(const struct grpc_check *g, CURL *curl, CURLcode rc, const char *errbuf,
 	return curlx_failure(res, curl, rc, errbuf, &g->t, &p);
 }
 
+#define ASK_AGAIN_MAX 3		/* the race below, lost this often in a row */
+#define ASK_AGAIN_MIN_MS 100	/* time worth another try */
+
 /* A server that answers before the whole request is in ends the stream
  * with RST_STREAM (NO_ERROR: RFC 9113, 8.1), as grpc-js does for an
  * unknown method; libcurl 7.88 may then drop the answer unread and report
- * a reset stream. Asks once more within the time left; returns its code. */
+ * a reset stream. Asks again, a few times, within the time left (until,
+ * a now_ms() time); returns the last code. */
 static CURLcode
-ask_again(CURL *curl, struct reply *r, char *errbuf, long timeout_ms)
+ask_again(CURL *curl, struct reply *r, char *errbuf, double until)
 {
-	curl_off_t spent_us = 0;
+	CURLcode rc = CURLE_HTTP2_STREAM;
 	long left_ms;
+	int i;
 
-	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &spent_us);
-	left_ms = timeout_ms - (long)(spent_us / 1000);
-	if (left_ms < timeout_ms / 2)
-		return CURLE_HTTP2_STREAM;
-	memset(r, 0, sizeof(*r));
-	r->status = -1;
-	errbuf[0] = '\0';
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
-	curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
-	return curl_easy_perform(curl);
+	for (i = 0; i < ASK_AGAIN_MAX && rc == CURLE_HTTP2_STREAM && r->lines == 0 &&
+	    (left_ms = (long)(until - now_ms())) >= ASK_AGAIN_MIN_MS; i++) {
+		memset(r, 0, sizeof(*r));
+		r->status = -1;
+		errbuf[0] = '\0';
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
+		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+		rc = curl_easy_perform(curl);
+	}
+	return rc;
 }
 
 static int
@@ -338,6 +343,7 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	struct curl_slist *headers = NULL, *ct = NULL;
 	struct reply *r = NULL;
 	CURL *curl = NULL;
+	double start = now_ms();
 	CURLcode rc;
 	size_t n;
 	int ret = PROBE_UNHEALTHY;
@@ -364,7 +370,7 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)n);
 	rc = curl_easy_perform(curl);
 	if (rc == CURLE_HTTP2_STREAM && r->lines == 0)
-		rc = ask_again(curl, r, errbuf, timeout_ms);
+		rc = ask_again(curl, r, errbuf, start + (double)timeout_ms);
 	curlx_headers_text(&g->headers, hdrs, sizeof(hdrs));
 	result_detail(res, "Check(\"%.*s\") at %s%s over %s%s",
 	    (int)utf8_cut(g->service ? g->service : "", 60),

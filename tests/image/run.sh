@@ -18,6 +18,11 @@ SDE=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)
 case $(uname -m) in aarch64) NATIVE=arm64 ;; *) NATIVE=amd64 ;; esac
 REPRO=(--build-arg "SOURCE_DATE_EPOCH=$SDE" --timestamp "$SDE"
 	--build-arg "BUILDPLATFORM=linux/$NATIVE")
+# The libraries build-static.sh keeps outside the checkout, for its RUN
+# steps too (the same bytes as a build from scratch: make repro-test).
+LIBCACHE=${PROBE_CACHE:-/var/cache/probe-test}/static
+mkdir -p "$LIBCACHE"
+REPRO+=(-v "$LIBCACHE:/var/cache/probe-test/static")
 # build LOG ARGS...: podman build, or the log's tail and exit.
 build() {
 	local log=$1

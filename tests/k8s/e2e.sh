@@ -17,7 +17,9 @@ APP=$POD-app
 for build in "probe:0.1.0 $ROOT" "time-server:0.1.0 $ROOT/examples/time-server"; do
 	set -- $build
 	echo "# building localhost/$1"
-	if ! podman build --network host -q -t "localhost/$1" "$2" >/tmp/probe-e2e-build.log 2>&1; then
+	mkdir -p "${PROBE_CACHE:-/var/cache/probe-test}/static"
+	if ! podman build --network host -q -v "${PROBE_CACHE:-/var/cache/probe-test}/static:/var/cache/probe-test/static" \
+		-t "localhost/$1" "$2" >/tmp/probe-e2e-build.log 2>&1; then
 		tail -n 30 /tmp/probe-e2e-build.log
 		echo "e2e: podman build of $1 failed"
 		exit 1

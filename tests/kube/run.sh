@@ -58,7 +58,9 @@ trap cleanup EXIT
 # ---- images -------------------------------------------------------------
 build_image() {	# build_image NAME CONTEXT [FILE]
 	echo "# building localhost/$1"
-	if ! podman build --network host -q -t "localhost/$1" ${3:+-f "$3"} "$2" >"$W/build.log" 2>&1; then
+	mkdir -p "${PROBE_CACHE:-/var/cache/probe-test}/static"
+	if ! podman build --network host -q -v "${PROBE_CACHE:-/var/cache/probe-test}/static:/var/cache/probe-test/static" \
+		-t "localhost/$1" ${3:+-f "$3"} "$2" >"$W/build.log" 2>&1; then
 		tail -n 30 "$W/build.log"
 		echo "kube-test: podman build of $1 failed"
 		exit 1
