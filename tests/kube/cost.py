@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""cost.py KUBELET_LOG EXEC_CPU_MS EXEC_PROBES SIDECAR_CPU_MS SIDECAR_PROBES:
-the probe round trips the kubelet saw (its log at -v=4: the line that
-starts a probe, then the one with its result, for the same pod and kind),
-exec against httpGet, and the node's CPU per probe measured by run.sh
-(the CPU of the window with the pod alone, less that of a window with no
-pod, over the probes the kubelet ran in it).
+"""cost.py KUBELET_LOG EXEC_POD_MS EXEC_NODE_MS EXEC_PROBES SIDECAR_POD_MS
+SIDECAR_NODE_MS SIDECAR_PROBES: the probe round trips the kubelet saw (its
+log at -v=4: the line that starts a probe, then the one with its result,
+for the same pod and kind), exec against httpGet, and the CPU per probe
+run.sh measured over a window with the pod alone: the pod's side (its
+shims with what they reaped, runc exec and the probe; probe serve) and the
+node's (kubelet and containerd, less an idle window; noisy, as the kubelet
+does more for a pod than probe it).
 Prints a table; exits 1 if it found no round trip of either kind."""
 import re
 import statistics
@@ -42,14 +44,14 @@ for line in open(sys.argv[1], errors="replace"):
         if key in pending and m.group(3) == "succeeded":
             how, t0 = pending.pop(key)
             trips[how].append((t - t0) * 1000)
-ecpu, en, scpu, sn = (float(x) for x in sys.argv[2:6])
-print("| probe | round trips | median | p90 | node CPU per probe |")
-print("|---|---:|---:|---:|---:|")
-for how, cpu, n in (("exec", ecpu, en), ("httpGet", scpu, sn)):
+epod, enode, en, spod, snode, sn = (float(x) for x in sys.argv[2:8])
+print("| probe | round trips | median | p90 | CPU per probe, pod side | CPU per probe, kubelet and containerd |")
+print("|---|---:|---:|---:|---:|---:|")
+for how, pod, node, n in (("exec", epod, enode, en), ("httpGet", spod, snode, sn)):
     v = sorted(trips[how])
-    if not v:
+    if not v or not n:
         print("no %s round trip in the log" % how)
         sys.exit(1)
     p90 = v[int(len(v) * 0.9)]
-    per = "%.1f ms" % (cpu / n) if n else "?"
-    print("| %s | %d | %.1f ms | %.1f ms | %s |" % (how, len(v), statistics.median(v), p90, per))
+    print("| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |" % (
+        how, len(v), statistics.median(v), p90, pod / n, max(node, 0) / n))

@@ -387,41 +387,44 @@ scenarios sidecar sidecar-probes sidecar-pod "$W/vol-side" \
 	'HTTP probe failed with statuscode: 503' ''
 
 # ---- the cost ---------------------------------------------------------------
-# CPU of the node's share (kubelet, containerd, the pods' shims with the
-# processes they reaped: runc exec and the probes; probe serve) over a
-# window with one pod alone, per probe the kubelet ran in it.
-cpu_ms() {	# the CPU of those processes so far, in ms
+# CPU per probe, with one pod alone on the node, in two parts: the pod's
+# side (its shims with what they reaped, runc exec and the probe; for the
+# sidecar also probe serve and its runners) and the node's (the kubelet
+# and containerd, less what they take over the same time with no pod).
+cpu_ms() {	# cpu_ms PID...: their CPU so far, children reaped included, in ms
 	local p sum=0 hz
 	hz=$(getconf CLK_TCK)
-	for p in "$KUBELET_PID" "$CONTAINERD_PID" $(pgrep -f "containerd-shim-runc-v2 .*-address $SOCK") \
-		$(pgrep -f "^/probe serve"); do
+	for p in "$@"; do
 		sum=$((sum + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
 	done
 	echo $((sum * 1000 / hz))
 }
+pod_pids() { pgrep -f "containerd-shim-runc-v2 .*-address $SOCK"; pgrep -f "^/probe serve"; }
 probes_run() { grep -c "probe for \"$1.* succeeded\|probe for \"$1.* failed" "$W/kubelet.log"; }
-window() {	# window POD SECONDS: "CPU_MS PROBES"
-	local c0 n0
-	c0=$(cpu_ms) n0=$(probes_run "$1")
+window() {	# window POD SECONDS: "POD_CPU_MS NODE_CPU_MS PROBES"
+	local p0 n0 c0 pids
+	pids=$(pod_pids)
+	# shellcheck disable=SC2086
+	p0=$(cpu_ms $pids) n0=$(cpu_ms "$KUBELET_PID" "$CONTAINERD_PID") c0=$(probes_run "$1")
 	sleep "$2"
-	echo "$(($(cpu_ms) - c0)) $(($(probes_run "$1") - n0))"
+	# shellcheck disable=SC2086
+	echo "$(($(cpu_ms $pids) - p0)) $(($(cpu_ms "$KUBELET_PID" "$CONTAINERD_PID") - n0)) $(($(probes_run "$1") - c0))"
 }
-# The node with no pod first (what the kubelet and containerd cost by
-# themselves, its log at -v=4 included), then each pod alone.
 rm -f "$W/manifests/sidecar.yaml" "$W/manifests/exec.yaml"
 wait_until test -z "$(pgrep -f 'server.py (sidecar|exec)-pod')"
 sleep 5
-read -r bcpu _ < <(window nothing 20)
+read -r _ bnode _ < <(window nothing 20)
 exec_pod
 until_status "cost: the exec pod alone, ready" 60 exec-probes app ready true
 sleep 3
-read -r ecpu en < <(window exec-probes 20)
+read -r epod enode en < <(window exec-probes 20)
 rm -f "$W/manifests/exec.yaml"
 sidecar_pod
 until_status "cost: the sidecar pod alone, ready" 60 sidecar-probes app ready true
 sleep 3
-read -r scpu sn < <(window sidecar-probes 20)
-python3 "$HERE/cost.py" "$W/kubelet.log" "$((ecpu - bcpu))" "$en" "$((scpu - bcpu))" "$sn" >"$W/cost.txt" 2>&1 &&
+read -r spod snode sn < <(window sidecar-probes 20)
+python3 "$HERE/cost.py" "$W/kubelet.log" "$epod" "$((enode - bnode))" "$en" \
+	"$spod" "$((snode - bnode))" "$sn" >"$W/cost.txt" 2>&1 &&
 	pass "cost: measured through this kubelet" || fail "cost: measured through this kubelet" "$(cat "$W/cost.txt")"
 sed 's/^/# /' "$W/cost.txt"
 
