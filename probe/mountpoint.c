@@ -18,13 +18,13 @@
 #include "util.h"
 
 #define METHOD_STATX "statx mount id"
-#define METHOD_TREE "mount tree (no STATX_MNT_ID in this kernel)"
+#define METHOD_TREE "mount tree (the kernel gave no mount id)"
 
 /*
  * The id of the mount that holds path, and whether path is its root (-1:
  * the kernel did not say): 1; 0 where the kernel cannot name the mount
- * (before Linux 5.8, or statx refused by an old seccomp profile); -1 with
- * errno set.
+ * (before Linux 5.8, statx refused by an old seccomp profile, qemu-user);
+ * -1 with errno set.
  */
 static int
 kernel_mount_id(const char *path, int *id, int *is_root)
@@ -38,7 +38,8 @@ kernel_mount_id(const char *path, int *id, int *is_root)
 	memset(&sx, 0, sizeof(sx));
 	if (syscall(SYS_statx, AT_FDCWD, path, 0, STATX_MNT_ID, &sx) != 0)
 		return errno == ENOSYS || errno == EPERM ? 0 : -1;
-	if (!(sx.stx_mask & STATX_MNT_ID))
+	/* qemu-user 7.2 passes the mask on, and not the id */
+	if (!(sx.stx_mask & STATX_MNT_ID) || sx.stx_mnt_id == 0)
 		return 0;
 	*id = (int)sx.stx_mnt_id;
 	*is_root = -1;
@@ -94,6 +95,29 @@ find_by_id(const char *path, struct mountpoint *mp, char *err, size_t errlen)
 	return -1;
 }
 
+/* A path that cannot be resolved (a dead filesystem answers ENOTCONN):
+ * the error, with the mount the table puts there if it names the path. */
+static int
+unresolved(const char *path, int e, struct mountpoint *mp, char *err,
+    size_t errlen)
+{
+	char lit[PATH_MAX], why[160];
+	size_t n;
+	int bad;
+
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	snprintf(lit, sizeof(lit), "%.*s", (int)n, path);
+	if (read_table(mp, why, sizeof(why)) == 0 &&
+	    mountinfo_walk(mp->text, lit, &mp->mount, &bad) == 1)
+		sys_error(err, errlen, e, "%s (%s from %s)", path, mp->mount.fstype,
+		    mp->mount.source);
+	else
+		sys_error(err, errlen, e, "%s", path);
+	return -1;
+}
+
 /* Before Linux 5.8: the mount tree, checked against the path's device. */
 static int
 find_in_tree(const char *path, struct mountpoint *mp, char *err, size_t errlen)
@@ -103,10 +127,8 @@ find_in_tree(const char *path, struct mountpoint *mp, char *err, size_t errlen)
 	unsigned major, minor;
 	int r, bad;
 
-	if (realpath(path, real) == NULL || path_device(real, &major, &minor) != 0) {
-		sys_error(err, errlen, errno, "%s", path);
-		return -1;
-	}
+	if (realpath(path, real) == NULL || path_device(real, &major, &minor) != 0)
+		return unresolved(path, errno, mp, err, errlen);
 	if (read_table(mp, err, errlen) != 0)
 		return -1;
 	if ((r = mountinfo_walk(mp->text, real, &mp->mount, &bad)) < 0) {
