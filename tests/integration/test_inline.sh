@@ -70,7 +70,7 @@ expect_line "--check-config lists the inline check for every kind" \
 run_probe --tcp "127.0.0.1:$P" --http "$BASE/ok" --check-config
 expect "--check-config without a file" 0 "command line: ok, 2 checks, deadline 1000ms"
 run_probe -t 300ms --http "$BASE/slow/3000"
-expect "-t with inline checks" 1 "unhealthy: http \"127.0.0.1:$P/slow/3000\": timed out after 300ms *" 1000
+expect "-t with inline checks" 1 "unhealthy: http \"127.0.0.1:$P/slow/3000\": timed out after 300ms*" 1000
 
 # Every error names the option, exit 3, nothing on stdout.
 inline_error() {

@@ -62,7 +62,7 @@ run_probe wait -q -c "$T/waitfile.ini" readiness
 expect "wait with -c and KIND" 0 "ready after *ms (1 run): 1 of 1 checks passed (readiness)"
 run_probe wait -t 1s -c "$T/waitfile.ini" liveness
 expect "wait: each run keeps the config's deadline" 1 "waiting up to 1.0s *" 2500
-expect_line "wait: the run timed out" "still waiting after *: http \"slow\": timed out after 300ms *"
+expect_line "wait: the run timed out" "still waiting after *: http \"slow\": timed out after 300ms*"
 
 run_probe wait -t 1200ms -i 100ms -o json --tcp 127.0.0.1:1
 if [ "$RC" = 1 ] && python3 -c '
