@@ -171,32 +171,39 @@ errno_text(int e, char *buf, size_t len)
 	return buf;
 }
 
-void
-sys_error(char *err, size_t len, int e, const char *fmt, ...)
+/* fmt, then ": " and the text of errno e, into err: the one wording. */
+static void
+vsys_error(char *err, size_t len, int e, const char *fmt, va_list ap)
 {
 	char etext[ERRNO_TEXT_MAX];
-	va_list ap;
 	size_t n;
 
-	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
 	n = strlen(err);
 	if (n + 1 < len)
 		snprintf(err + n, len - n, ": %s", errno_text(e, etext, sizeof(etext)));
 }
 
-int
-result_sys(struct check_result *r, int e, const char *fmt, ...)
+void
+sys_error(char *err, size_t len, int e, const char *fmt, ...)
 {
-	char msg[PROBE_MSG_MAX], etext[ERRNO_TEXT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsys_error(err, len, e, fmt, ap);
 	va_end(ap);
-	return result_set(r, PROBE_UNHEALTHY, "%s: %s", msg,
-	    errno_text(e, etext, sizeof(etext)));
+}
+
+int
+result_sys(struct check_result *r, int e, const char *fmt, ...)
+{
+	char msg[PROBE_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsys_error(msg, sizeof(msg), e, fmt, ap);
+	va_end(ap);
+	return result_set(r, PROBE_UNHEALTHY, "%s", msg);
 }
 
 int
