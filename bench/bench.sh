@@ -9,7 +9,8 @@
 #   also without the checks' sandbox; one https check, TLS 1.3 with an
 #   ECDSA certificate and its CA),
 #   one grpc check against the gRPC project's Node health server (h2c),
-#   curl -fsS (http and https), wget --spider, a Python urllib one-liner.
+#   curl -fsS (http and https), wget --spider, a Python urllib one-liner;
+# then 200 probes of each build started at once with a 1 s deadline.
 # Writes docs/performance.md (table) and docs/performance.png (chart);
 # raw results in build/bench/. RUNS (default 300) runs each after warm-up.
 set -eu
@@ -95,4 +96,19 @@ while IFS='|' read -r name cmd; do
 	done
 	echo "$name|$max"
 done <"$OUT/commands" >"$OUT/maxrss"
+# 200 probes started at once with a 1 s deadline, as exec probes on a
+# node in a rolling restart: how many are healthy, per build, per round.
+cat >"$T/swarm.ini" <<EOT
+[probe]
+timeout = 1s
+$(cat "$T/full.ini")
+EOT
+for build in static dynamic; do
+	exe=$ROOT/bin/probe-static
+	[ $build = dynamic ] && exe=$ROOT/bin/probe
+	for round in 1 2 3 4 5; do
+		bare=$(python3 "$ROOT/tests/helpers/swarm.py" 200 "$exe" --version | sed -n '1s/.*slowest \([0-9]*\) ms/\1/p')
+		echo "$build|$round|$bare|$(python3 "$ROOT/tests/helpers/swarm.py" 200 "$exe" -q -c "$T/swarm.ini" | sed -n 1p)"
+	done
+done >"$OUT/swarm"
 python3 "$HERE/report.py" "$OUT" "$ROOT/docs"

@@ -83,6 +83,20 @@ for name, m, c, kb, sz, *ratios in rows:
         name, m, c, kb, "%d KB" % (sz // 1000) if sz else "",
         " | ".join(ratio(x) for x in ratios)))
 lines += ["", "![median wall time](performance.png)", ""]
+swarm = [l.split("|") for l in open(os.path.join(out, "swarm")).read().split("\n") if l]
+lines += [
+    "200 probes started at once with a 1 s deadline (http + mount +",
+    "writable, as above), as exec probes on a node in a rolling restart; each",
+    "round first times 200 bare start-ups at once (`--version`) to show how",
+    "busy the machine was:",
+    "",
+    "| build | round | 200 bare start-ups, slowest | healthy of 200 | slowest run |",
+    "|---|---:|---:|---:|---:|",
+]
+for build, rnd, bare, res in swarm:
+    ok, slowest = res.split(" ok, ")[0], res.rsplit("slowest ", 1)[-1]
+    lines.append("| %s | %s | %s ms | %s | %s |" % (build, rnd, bare, ok, slowest))
+lines.append("")
 head = next(i for i, l in enumerate(lines) if l.startswith("| command"))
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines[head:]) + "\n")
 
@@ -97,3 +111,4 @@ if os.path.exists(md):
         keep = text[text.index("\n## "):]
 open(md, "w").write("\n".join(lines) + keep)
 print("\n".join(lines[head:head + len(rows) + 2]))
+print("\n".join(l for l in lines if l.startswith("| static") or l.startswith("| dynamic")))

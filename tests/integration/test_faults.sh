@@ -79,20 +79,6 @@ elif [[ "$out" == "200 ok, 0 failed"* ]] && [ "$slowest" -le $((deadline + deadl
 else
 	fail "200 probes at once (deadline ${deadline}ms, bare start-ups ${bare}ms)" "$out"
 fi
-# What exec probes on a node get: the static build keeps all 200 healthy
-# with a 1 s deadline; the dynamic one spends too much starting (README,
-# "Which build where").
-if [ -z "${PROBE_SANITIZED:-}${PROBE_TEST_EMULATED:-}" ] &&
-	[[ "$(file -b "$PROBE")" == *"statically linked"* ]]; then
-	if [ "$bare" -gt 800 ]; then
-		skip "200 static probes at once, 1s deadline" "this machine is busy: 200 bare start-ups took ${bare}ms"
-	else
-		swarm_ini 1000
-		out=$(python3 "$HELPERS/swarm.py" 200 "$PROBE" -c "$T/swarm.ini")
-		[[ "$out" == "200 ok, 0 failed"* ]] && pass "200 static probes at once, 1s deadline: $out" ||
-			fail "200 static probes at once, 1s deadline" "$out"
-	fi
-fi
 sleep 0.1
 count_left() {
 	zombies=$(ps -eo stat=,comm= | awk '$1 ~ /^Z/ && $2 ~ /^probe/' | wc -l)
