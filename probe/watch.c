@@ -95,12 +95,18 @@ int
 watch_settle(int fd, const char *path, int settle_ms)
 {
 	struct pollfd pfd = { fd, POLLIN, 0 };
-	double until = now_ms() + WATCH_MAX_WAIT_MS;
-	int hit = drain(fd, path);
+	double until = now_ms() + WATCH_MAX_WAIT_MS, quiet;
+	int left;
 
-	while (now_ms() < until && poll(&pfd, 1, settle_ms) > 0)
-		hit |= drain(fd, path);
-	if (hit)
-		watch_target(fd, path);
-	return hit;
+	/* Only events that may concern path delay the reload: a writable
+	 * check or an app writing next to the config makes others all the
+	 * time. */
+	if (!drain(fd, path))
+		return 0;
+	quiet = now_ms() + settle_ms;
+	while ((left = (int)((quiet < until ? quiet : until) - now_ms())) > 0)
+		if (poll(&pfd, 1, left) > 0 && drain(fd, path))
+			quiet = now_ms() + settle_ms;
+	watch_target(fd, path);
+	return 1;
 }

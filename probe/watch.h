@@ -14,9 +14,9 @@
 int watch_open(const char *path, char *err, size_t errlen);
 
 /*
- * Read the events that came, and those that follow until none has come
- * for settle_ms (a kubelet swap is several events; an editor's save too).
- * Returns 1 if any of them may concern path, else 0.
+ * Read the events that came. If one may concern path, read those that
+ * follow until none concerning path has come for settle_ms (a kubelet
+ * swap is several events; an editor's save too) and return 1; else 0.
  */
 int watch_settle(int fd, const char *path, int settle_ms);
 
