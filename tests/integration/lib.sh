@@ -16,12 +16,13 @@ else
 	SLACK_MS=${PROBE_TEST_SLACK_MS:-0}
 fi
 
-# run_probe ARGS...: run $PROBE; sets RC, OUT, ERR, FIRST (first line of
-# stdout, else of stderr) and MS (wall time in milliseconds).
-run_probe() {
+# run_cmd COMMAND...: run it (killed after 20 s); sets RC, OUT, ERR,
+# FIRST (first line of stdout, else of stderr) and MS (wall time in
+# milliseconds). run_probe ARGS...: the same for $PROBE (as RUN_AS).
+run_cmd() {
 	local start
 	start=$(date +%s%N)
-	timeout -s KILL 20 "${RUN_AS[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
+	timeout -s KILL 20 "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 	MS=$((($(date +%s%N) - start) / 1000000))
 	OUT=$(cat "$T/out")
@@ -29,6 +30,7 @@ run_probe() {
 	FIRST=$(head -n 1 "$T/out")
 	[ -n "$FIRST" ] || FIRST=$(head -n 1 "$T/err")
 }
+run_probe() { run_cmd "${RUN_AS[@]}" "$PROBE" "$@"; }
 RUN_AS=()
 
 # START_MS: what run_probe costs here for a run that does nothing (the

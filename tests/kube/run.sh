@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: the probe under a real kubelet. Starts a node of its own (Debian's
 # containerd and runc, a kubelet built from Debian's kubernetes source
-# package by scripts/build-kubelet.sh, standalone: static pods from a
+# package by scripts/build-kube.sh, standalone: static pods from a
 # directory, no API server), with images built from this tree (the probe's
 # scratch image from Dockerfile, the time server from examples/time-server,
 # a pause image from tests/kube/pause.c). Pods run under the "restricted"
@@ -19,86 +19,17 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 [ "$(id -u)" = 0 ] || { echo "kube-test: needs root (a kubelet and containerd)"; exit 1; }
 
 "$ROOT/scripts/deps.sh" kube image test static || exit 1
-KUBELET=$("$ROOT/scripts/build-kubelet.sh") || { echo "kube-test: no kubelet"; exit 1; }
+KUBE=$("$ROOT/scripts/build-kube.sh") || { echo "kube-test: no Kubernetes build"; exit 1; }
+KUBELET=$KUBE/kubelet
 "$ROOT/tests/image/base-image.sh" || exit 1
 
 W=$(mktemp -d /var/tmp/probe-kube.XXXXXX)
-SOCK=$W/containerd.sock
-PIDS=()
 . "$ROOT/tests/integration/lib.sh"
+. "$HERE/node.sh"
 RC=0 MS=0 OUT= ERR=
-ctr() { command ctr -a "$SOCK" -n k8s.io "$@"; }
-
-cleanup() {
-	local p m
-	rm -f "$W"/manifests/*.yaml 2>/dev/null
-	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; done
-	# The kubelet first (it would restart what goes), then every task and
-	# sandbox containerd runs, then containerd.
-	[ -n "${KUBELET_PID:-}" ] && kill "$KUBELET_PID" 2>/dev/null && wait "$KUBELET_PID" 2>/dev/null
-	if [ -S "$SOCK" ]; then
-		for p in $(ctr tasks ls -q 2>/dev/null); do ctr tasks kill -s KILL "$p" >/dev/null 2>&1; done
-		sleep 1
-		for p in $(ctr tasks ls -q 2>/dev/null); do ctr tasks rm -f "$p" >/dev/null 2>&1; done
-		for p in $(ctr containers ls -q 2>/dev/null); do ctr containers rm "$p" >/dev/null 2>&1; done
-	fi
-	[ -n "${CONTAINERD_PID:-}" ] && kill "$CONTAINERD_PID" 2>/dev/null && wait "$CONTAINERD_PID" 2>/dev/null
-	pkill -KILL -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null
-	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	awk '{ print $5 }' /proc/self/mountinfo | grep "^$W" | sort -r | while read -r m; do
-		umount -l "$m" 2>/dev/null
-	done
-	for m in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
-		[ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
-	done
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-# ---- images -------------------------------------------------------------
-build_image() {	# build_image NAME CONTEXT [FILE]
-	echo "# building localhost/$1"
-	mkdir -p "${PROBE_CACHE:-/var/cache/probe-test}/static"
-	if ! podman build --network host -q -v "${PROBE_CACHE:-/var/cache/probe-test}/static:/var/cache/probe-test/static" \
-		-t "localhost/$1" ${3:+-f "$3"} "$2" >"$W/build.log" 2>&1; then
-		tail -n 30 "$W/build.log"
-		echo "kube-test: podman build of $1 failed"
-		exit 1
-	fi
-}
-mkdir -p "$W/pause"
-musl-gcc -static -Os -o "$W/pause/pause" "$HERE/pause.c" || exit 1
-printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$W/pause/Containerfile"
-build_image pause:test "$W/pause" "$W/pause/Containerfile"
-build_image probe:0.1.0 "$ROOT"
-build_image time-server:0.1.0 "$ROOT/examples/time-server"
-
-# ---- the node -------------------------------------------------------------
-mkdir -p "$W"/{containerd,manifests,kubelet,etc,vol-exec,vol-side,cni}
-cat >"$W/containerd/config.toml" <<EOT
-version = 2
-root = "$W/containerd/root"
-state = "$W/containerd/state"
-[grpc]
-  address = "$SOCK"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "localhost/pause:test"
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    conf_dir = "$W/cni"
-EOT
-containerd --config "$W/containerd/config.toml" >"$W/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-wait_until test -S "$SOCK" || { tail -n 20 "$W/containerd.log"; exit 1; }
-for img in pause:test probe:0.1.0 time-server:0.1.0; do
-	podman save --format docker-archive "localhost/$img" 2>/dev/null | ctr images import - >/dev/null ||
-		{ echo "kube-test: importing $img into containerd failed"; exit 1; }
-done
+trap node_cleanup EXIT
+node_start || { echo "kube-test: the node's runtime does not start"; exit 1; }
+mkdir -p "$W"/{vol-exec,vol-side}
 
 cat >"$W/kubelet.yaml" <<EOT
 apiVersion: kubelet.config.k8s.io/v1beta1
