@@ -15,6 +15,7 @@
 #   make image-test build the scratch image with Podman and run it for real
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make kube-test  exec probes and the sidecar under a real kubelet (root)
+#   make cluster-test  deploy/k8s on a one-node control plane (root)
 #   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
 #   make bench      whole-process cost against curl, wget, python and a floor
 #   make bench-node the same through runc exec, and probe serve's cost per probe
@@ -76,7 +77,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
+	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -238,6 +239,10 @@ e2e-test:
 # The probe under a real kubelet (root): exec probes and the sidecar.
 kube-test:
 	tests/kube/run.sh
+
+# The seed system (deploy/k8s) on a one-node control plane (root).
+cluster-test:
+	tests/cluster/run.sh
 
 bench: $(RSS)
 	bench/bench.sh

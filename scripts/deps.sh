@@ -24,6 +24,7 @@ for group in "$@"; do
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
 		cross=arm64 ;;
 	vm) pkgs="$pkgs qemu-system-arm cpio gzip" ;;
+	cluster) pkgs="$pkgs etcd-server containernetworking-plugins openssl curl iproute2 procps" ;;
 	kube) pkgs="$pkgs golang-go golang-github-modern-go-reflect2-dev containerd runc iproute2 util-linux" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
