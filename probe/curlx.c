@@ -53,32 +53,17 @@ static const struct pem_key {
 static int
 pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
 {
-	char *buf = NULL;
-	ssize_t n = 0, r = 0;
-	int fd, ret = -1;
+	char *buf;
+	size_t n;
+	int ret = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		sys_error(err, errlen, errno, "cannot read %s", path);
+	if (file_read(path, PEM_SCAN_MAX, &buf, &n, err, errlen) < 0)
 		return -1;
-	}
-	if ((buf = malloc(PEM_SCAN_MAX)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	while (n < PEM_SCAN_MAX && (r = read(fd, buf + n, PEM_SCAN_MAX - (size_t)n)) > 0)
-		n += r;
-	if (r < 0) {
-		sys_error(err, errlen, errno, "cannot read %s", path);
-		goto out;
-	}
-	if (memmem(buf, (size_t)n, k->marker, strlen(k->marker)) == NULL) {
+	if (memmem(buf, n, k->marker, strlen(k->marker)) == NULL)
 		snprintf(err, errlen, "%s is not a PEM %s file", path, k->what);
-		goto out;
-	}
-	ret = 0;
-out:
+	else
+		ret = 0;
 	free(buf);
-	close(fd);
 	return ret;
 }
 

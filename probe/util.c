@@ -258,3 +258,41 @@ format_size(unsigned long long bytes, char *buf, size_t len)
 	snprintf(buf, len, "%.1f %s", v, units[i]);
 	return buf;
 }
+
+int
+file_read(const char *path, size_t max, char **buf, size_t *len, char *err,
+    size_t errlen)
+{
+	char *b;
+	size_t n = 0;
+	ssize_t r = 0;
+	int fd, ret = -1;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		sys_error(err, errlen, errno, "cannot read %s", path);
+		return -1;
+	}
+	if ((b = malloc(max + 2)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* One byte more than max tells a file that is too large. */
+	while (n <= max && (r = read(fd, b + n, max + 1 - n)) > 0)
+		n += (size_t)r;
+	if (r < 0) {
+		sys_error(err, errlen, errno, "cannot read %s", path);
+		free(b);
+		goto out;
+	}
+	ret = n > max;
+	if (ret)
+		n = max;
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+out:
+	close(fd);
+	return ret;
+}

@@ -35,6 +35,15 @@ int set_string(char **dst, const char *value, char *err, size_t errlen);
 /* Like set_string, for an absolute path. */
 int set_path(char **dst, const char *value, char *err, size_t errlen);
 
+/*
+ * Read at most max bytes of the file path into a new buffer, with a NUL
+ * after them (not counted in *len); the caller frees *buf. Returns 0, 1
+ * when the file holds more than max bytes (the first max are read), or -1
+ * with err filled ("cannot read PATH: ...") and *buf NULL.
+ */
+int file_read(const char *path, size_t max, char **buf, size_t *len,
+    char *err, size_t errlen);
+
 /* A byte count for people: "512 B", "1.5 MiB"; returns buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t len);
 
