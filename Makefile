@@ -49,7 +49,8 @@ endif
 
 DEPS = scripts/deps.sh
 LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih libmicrohttpd 2>/dev/null)
-LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd 2>/dev/null) -lpthread
+LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd 2>/dev/null) \
+	-lmbedx509 -lmbedcrypto -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS) \
 	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -255,7 +256,7 @@ bench-serve: static
 	bench/serve.sh bin/probe-static
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
-FUZZ_TARGETS = config values mountinfo http grpc
+FUZZ_TARGETS = config values mountinfo http grpc cert
 FUZZ_TIME ?= 20
 FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/process.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \

@@ -9,11 +9,11 @@
 #include "checks.h"
 
 extern const struct check_type check_http, check_tcp, check_mount,
-    check_writable, check_grpc;
+    check_writable, check_grpc, check_cert;
 
 const struct check_type *const check_types[] = {
 	&check_http, &check_tcp, &check_mount, &check_writable, &check_grpc,
-	NULL,
+	&check_cert, NULL,
 };
 
 const struct check_type *

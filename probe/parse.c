@@ -70,6 +70,34 @@ bad:
 }
 
 int
+parse_period(const char *s, long long *seconds, char *err, size_t errlen)
+{
+	static const struct { const char *unit; unsigned long long mul; } units[] = {
+		{ "d", 86400 }, { "h", 3600 }, { "m", 60 }, { "s", 1 },
+	};
+	unsigned long long milli;
+	const char *end = parse_milli(s, PERIOD_MAX_S, &milli);
+	size_t i;
+
+	if (end != NULL && *end == '\0' && milli == 0) {
+		*seconds = 0;
+		return 0;
+	}
+	for (i = 0; end != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (milli / 1000 * units[i].mul > PERIOD_MAX_S) {
+			snprintf(err, errlen, "period '%s' is out of range (0 to 3650d)", s);
+			return -1;
+		}
+		*seconds = (long long)(milli * units[i].mul / 1000);
+		return 0;
+	}
+	snprintf(err, errlen, "invalid period '%s' (examples: 14d, 36h, 90m, 0)", s);
+	return -1;
+}
+
+int
 parse_bool(const char *s, int *out, char *err, size_t errlen)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };

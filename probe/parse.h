@@ -10,6 +10,12 @@
 /* "800ms", "1.5s", "2m"; a bare number is seconds; 1ms..1h. */
 int parse_duration(const char *s, long *ms, char *err, size_t errlen);
 
+#define PERIOD_MAX_S (3650LL * 86400)	/* ten years */
+
+/* A period of days to seconds: "14d", "36h", "90m", "30s", or "0";
+ * 0..3650d, into seconds. */
+int parse_period(const char *s, long long *seconds, char *err, size_t errlen);
+
 /* yes/no/true/false/on/off/1/0, any case. */
 int parse_bool(const char *s, int *out, char *err, size_t errlen);
 

@@ -24,6 +24,7 @@ enum probe_kind {
 };
 
 #define PROBE_MSG_MAX 240	/* one line of report, including the NUL */
+#define CHECK_CERT_SUBJECT_MAX 65	/* a certificate's name, with the NUL */
 #define PROBE_MAX_CHECKS 32
 /* How many checks may be in flight on one path's filesystem at a time,
  * across all probe processes of a pod (hung ones included). */
@@ -39,6 +40,11 @@ struct check_result {
 		double free_bytes, size_bytes;	/* users; inodes -1: */
 		double free_inodes, inodes;	/* no fixed number */
 	} space;
+	struct check_cert {		/* a cert check's first expiry, for */
+		int seen;		/* the metrics */
+		double not_after;	/* Unix time */
+		char subject[CHECK_CERT_SUBJECT_MAX];
+	} cert;
 };
 
 struct check_type;

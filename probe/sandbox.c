@@ -355,7 +355,7 @@ class_rules(struct filter *f, enum sandbox_class cls)
 		f->rules[f->nrules++] = (struct rule){ SYS_ioctl, V_IOCTL };
 	} else if (cls == SANDBOX_MOUNT)
 		add_rules(f, mount_calls, sizeof(mount_calls) / sizeof(mount_calls[0]));
-	else
+	else if (cls == SANDBOX_WRITABLE)
 		add_rules(f, writable_calls,
 		    sizeof(writable_calls) / sizeof(writable_calls[0]));
 	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)

@@ -12,7 +12,8 @@
 enum sandbox_class {
 	SANDBOX_NET,		/* network checks: sockets, name lookup, TLS files */
 	SANDBOX_MOUNT,		/* reading the mount table, statfs */
-	SANDBOX_WRITABLE	/* files in one directory, statfs */
+	SANDBOX_WRITABLE,	/* files in one directory, statfs */
+	SANDBOX_FILES		/* reading a few files: certificates, keys */
 };
 
 #define SANDBOX_MAX_FILES 8

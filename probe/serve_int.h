@@ -24,6 +24,7 @@ struct check_stat {
 	double duration_ms, last_run;	/* last_run: Unix time */
 	unsigned long long runs, failures;
 	struct check_space space;
+	struct check_cert cert;
 };
 
 /* A config in force, shared by reference. */

@@ -75,6 +75,7 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		st->runs++;
 		st->failures += !rc->healthy;
 		st->space = rc->space;
+		st->cert = rc->cert;
 	}
 	set_responses(k, msg + sizeof(*rep), rep->text_len,
 	    msg + sizeof(*rep) + rep->text_len, rep->json_len);

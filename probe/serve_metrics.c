@@ -2,6 +2,7 @@
  * every kind's last results and of the config's reloads. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 #include "serve_int.h"
@@ -110,6 +111,41 @@ metric_series(FILE *f, struct server *s, enum metric m)
 	}
 }
 
+/* When the certificate of each cert check that expires first stops being
+ * valid: one series per check, from the first kind that ran it. */
+static void
+cert_series(FILE *f, struct server *s)
+{
+	const char *done[PROBE_MAX_CHECKS];
+	size_t j, k, d, ndone = 0;
+
+	metric_help(f, "probe_cert_not_after_timestamp_seconds", "gauge",
+	    "When the certificate of a cert check that expires first stops being "
+	    "valid, in seconds since the Unix epoch.");
+	for (k = 0; k < NKINDS; k++) {
+		struct kind_state *ks = &s->kinds[k];
+
+		pthread_mutex_lock(&ks->mu);
+		for (j = 0; j < ks->lc->p->nchecks; j++) {
+			const struct check *c = ks->lc->p->checks[j];
+			const struct check_cert *cc = &ks->stats[j].cert;
+
+			for (d = 0; d < ndone && strcmp(done[d], c->name) != 0; d++)
+				;
+			if (!ks->stats[j].seen || !cc->seen || d < ndone ||
+			    ndone == PROBE_MAX_CHECKS)
+				continue;
+			done[ndone++] = c->name;
+			fputs("probe_cert_not_after_timestamp_seconds{check=\"", f);
+			label_value(f, c->name);
+			fputs("\",subject=\"", f);
+			label_value(f, cc->subject);
+			fprintf(f, "\"} %.0f\n", cc->not_after);
+		}
+		pthread_mutex_unlock(&ks->mu);
+	}
+}
+
 char *
 serve_metrics_text(struct server *s, size_t *len)
 {
@@ -126,6 +162,7 @@ serve_metrics_text(struct server *s, size_t *len)
 		    check_metrics[m].help);
 		metric_series(f, s, (enum metric)m);
 	}
+	cert_series(f, s);
 	pthread_mutex_lock(&s->cfg_mu);
 	ok = s->reload_ok;
 	t = s->reload_time;

@@ -68,6 +68,7 @@ runner_run_checks(struct config *cfg, unsigned kind, struct runner_reply *rep)
 		rc->healthy = c->result.healthy;
 		rc->duration_ms = c->duration_ms;
 		rc->space = c->result.space;
+		rc->cert = c->result.cert;
 		rep->nchecks++;
 	}
 	rep->text_len = render(cfg, REPORT_TEXT, kind, rep->duration_ms, text,

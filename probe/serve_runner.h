@@ -15,6 +15,7 @@ struct runner_check {
 	int32_t healthy;
 	double duration_ms;
 	struct check_space space;
+	struct check_cert cert;
 };
 
 /* The answer to a request: a run's results, or a load's status (then

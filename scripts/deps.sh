@@ -8,7 +8,7 @@ pkgs=""
 cross=""
 for group in "$@"; do
 	case "$group" in
-	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev" ;;
+	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev libmbedtls-dev" ;;
 	unit) pkgs="$pkgs libcriterion-dev" ;;
 	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates strace file" ;;
 	check) pkgs="$pkgs valgrind" ;;
@@ -23,7 +23,7 @@ for group in "$@"; do
 	# Cross builds for arm64: a second dpkg architecture for musl and inih.
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
 		cross=arm64 ;;
-	vm) pkgs="$pkgs qemu-system-arm cpio gzip" ;;
+	vm) pkgs="$pkgs qemu-system-arm cpio gzip openssl" ;;
 	cluster) pkgs="$pkgs etcd-server containernetworking-plugins openssl curl iproute2 procps" ;;
 	kube) pkgs="$pkgs golang-go golang-github-modern-go-reflect2-dev containerd runc iproute2 util-linux" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;

@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned pct, port, k;
 	size_t n;
 	long ms;
+	long long ll;
 	int b;
 
 	if (size < 1)
@@ -25,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	switch (data[0] % 9) {
+	switch (data[0] % 10) {
 	case 0:
 		if (parse_duration(s, &ms, err, sizeof(err)) == 0 &&
 		    (ms < 1 || ms > DURATION_MAX_MS))
@@ -60,6 +61,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 7:
 		if (parse_hostport(s, data[0] & 16, host, sizeof(host), &port) == 0 &&
 		    (port == 0 || port > 65535))
+			abort();
+		break;
+	case 8:
+		if (parse_period(s, &ll, err, sizeof(err)) == 0 &&
+		    (ll < 0 || ll > PERIOD_MAX_S))
 			abort();
 		break;
 	default:

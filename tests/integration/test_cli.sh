@@ -151,4 +151,4 @@ run_probe -c "$ROOT/config/probe.ini" --check-config
 expect "shipped config/probe.ini is valid" 0 "$ROOT/config/probe.ini: ok, 4 checks, deadline 800ms"
 expect_line "config/probe.ini: liveness checks" 'liveness   http "time-server", writable "data"'
 run_probe -c "$ROOT/config/reference.ini" --check-config
-expect "shipped config/reference.ini is valid" 0 "$ROOT/config/reference.ini: ok, 5 checks, deadline 1000ms"
+expect "shipped config/reference.ini is valid" 0 "$ROOT/config/reference.ini: ok, 6 checks, deadline 1000ms"

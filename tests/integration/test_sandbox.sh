@@ -17,10 +17,13 @@ sandbox_ini() {
 	grpc) printf '[grpc "c"]\naddress = 127.0.0.1:%s\n' "$(cat "$GP/plain")" ;;
 	mount) printf '[mount "c"]\npath = /proc\n' ;;
 	writable) printf '[writable "c"]\npath = %s\n' "$SB/data" ;;
+	cert) printf '[cert "c"]\npath = %s\nkey_file = %s\n' "$SB/c.crt" "$SB/c.key" ;;
 	esac >"$SB/$1.ini"
 }
 
-types="http https tcp mount writable"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+	-subj /CN=sandbox.test -keyout "$SB/c.key" -out "$SB/c.crt" 2>/dev/null
+types="http https tcp mount writable cert"
 [ -e "${GP:-/nonexistent}/ready" ] && types="$types grpc"
 for t in $types; do
 	sandbox_ini "$t"
@@ -57,7 +60,7 @@ else
 		escape "$t" fork "check killed by its sandbox*"	# musl blocks signals
 		escape "$t" kill-parent "check killed by its sandbox: syscall kill"
 		case $t in
-		mount | writable) escape "$t" socket "check killed by its sandbox: syscall socket" ;;
+		mount | writable | cert) escape "$t" socket "check killed by its sandbox: syscall socket" ;;
 		*) escape "$t" socket "escape socket NOT stopped" ;;	# its job
 		esac
 	done

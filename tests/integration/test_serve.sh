@@ -78,6 +78,7 @@ assert types == {"probe_check_success": "gauge", "probe_check_duration_seconds":
                  "probe_check_runs_total": "counter", "probe_check_failures_total": "counter",
                  "probe_check_free_bytes": "gauge", "probe_check_size_bytes": "gauge",
                  "probe_check_free_inodes": "gauge", "probe_check_inodes": "gauge",
+                 "probe_cert_not_after_timestamp_seconds": "gauge",
                  "probe_config_last_reload_success": "gauge",
                  "probe_config_last_reload_timestamp_seconds": "gauge"}, types
 assert samples["probe_config_last_reload_success"] == 1

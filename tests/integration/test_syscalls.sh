@@ -39,7 +39,7 @@ elif [ -n "${PROBE_SANITIZED:-}" ]; then
 elif ! command -v strace >/dev/null; then
 	skip "syscalls in the sandbox" "no strace"
 else
-	: >"$T/sc.net" && : >"$T/sc.mount" && : >"$T/sc.writable"
+	: >"$T/sc.net" && : >"$T/sc.mount" && : >"$T/sc.writable" && : >"$T/sc.files"
 	sc_run net 0 --http "$BASE/ok"
 	sc_run net 0 --http "$BASE/redirect"
 	sc_run net 0 --http "http://localhost:$P/ok"
@@ -115,17 +115,39 @@ time.sleep(30)
 		sc_run writable 1 --writable "$D/full"
 	fi
 
+	# Certificates: EC and RSA keys, a chain to a CA, garbage, missing.
+	SC=$T/sc-cert
+	mkdir -p "$SC"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+		-subj /CN=sc-ec.test -keyout "$SC/ec.key" -out "$SC/ec.crt" 2>/dev/null
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+		-subj /CN=sc-rsa.test -keyout "$SC/rsa.key" -out "$SC/rsa.crt" 2>/dev/null
+	echo garbage >"$SC/garbage.crt"
+	for kind in ec rsa; do
+		ini "sc-$kind" <<EOT
+[cert "$kind"]
+path = $SC/$kind.crt
+key_file = $SC/$kind.key
+ca_file = $SC/$kind.crt
+min_validity = 1d
+EOT
+		sc_run files 0 -c "$T/sc-$kind.ini"
+	done
+	sc_run files 1 --cert "$SC/ec.crt" --min-validity 60d
+	sc_run files 1 --cert "$SC/garbage.crt"
+	sc_run files 1 --cert "$SC/missing.crt"
+
 	if [ -n "${PROBE_SYSCALLS_RECORD:-}" ]; then
 		{
 			echo "# System calls a check's process makes inside its sandbox ($sc_libc, $(uname -m)),"
 			echo "# recorded by tests/integration/test_syscalls.sh (PROBE_SYSCALLS_RECORD=1)."
-			for c in net mount writable; do
+			for c in net mount writable files; do
 				echo "$c: $(sort -u "$T/sc.$c" | tr '\n' ' ' | sed 's/ $//')"
 			done
 		} >"$SC_LIST"
 		echo "# wrote $SC_LIST"
 	fi
-	for c in net mount writable; do
+	for c in net mount writable files; do
 		known=$(sed -n "s/^$c: //p" "$SC_LIST" 2>/dev/null | tr ' ' '\n')
 		new=$(sort -u "$T/sc.$c" | grep -vxF -f <(printf '%s\n' $known) || true)
 		if [ ! -f "$SC_LIST" ]; then

@@ -64,7 +64,7 @@ Test(checks, the_unknown_section_message_lists_every_type)
 	    "serve, %s)", check_types_list(list, sizeof(list)));
 	cr_expect_str_eq(err, want);
 	cr_expect_str_eq(check_types_list(list, sizeof(list)),
-	    "http, tcp, mount, writable or grpc");
+	    "http, tcp, mount, writable, grpc or cert");
 }
 
 Test(checks, help_lists_every_type_and_option)

@@ -40,6 +40,33 @@ Test(parse, durations)
 	cr_expect_eq(parse_duration("0.0001s", &ms, err, sizeof(err)), -1);
 }
 
+Test(parse, periods)
+{
+	static const struct { const char *s; long long sec; } ok[] = {
+		{ "14d", 14 * 86400 }, { "36h", 36 * 3600 }, { "90m", 5400 },
+		{ "30s", 30 }, { "0", 0 }, { "0d", 0 }, { "1.5d", 129600 },
+		{ "3650d", 3650LL * 86400 },
+	};
+	static const char *const bad[] = {
+		"", "d", "14", "1w", "-1d", "14 d", "14d ", "soon", "3651d",
+		"1e3d", "99999999999999999999d",
+	};
+	size_t i;
+	long long sec;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cr_expect_eq(parse_period(ok[i].s, &sec, err, sizeof(err)), 0, "%s", ok[i].s);
+		cr_expect_eq(sec, ok[i].sec, "%s gave %lld", ok[i].s, sec);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(parse_period(bad[i], &sec, err, sizeof(err)), -1,
+		    "'%s' accepted", bad[i]);
+	parse_period("soon", &sec, err, sizeof(err));
+	cr_expect_str_eq(err, "invalid period 'soon' (examples: 14d, 36h, 90m, 0)");
+	parse_period("3651d", &sec, err, sizeof(err));
+	cr_expect_str_eq(err, "period '3651d' is out of range (0 to 3650d)");
+}
+
 Test(parse, booleans)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1", "YES", "True" };

@@ -57,7 +57,7 @@ expect_list_allowed(const char *libc)
 		enum sandbox_class cls;
 	} classes[] = {
 		{ "net", SANDBOX_NET }, { "mount", SANDBOX_MOUNT },
-		{ "writable", SANDBOX_WRITABLE },
+		{ "writable", SANDBOX_WRITABLE }, { "files", SANDBOX_FILES },
 	};
 	char path[256], line[4096], *word, *save;
 	struct utsname u;
@@ -84,7 +84,8 @@ expect_list_allowed(const char *libc)
 		}
 	}
 	fclose(f);
-	cr_expect_eq(seen, 3, "%s: a line for each class", path);
+	cr_expect_eq(seen, sizeof(classes) / sizeof(classes[0]),
+	    "%s: a line for each class", path);
 }
 
 Test(sandbox, what_glibc_calls_is_allowed)

@@ -77,6 +77,12 @@ expect "writable: read-only" 1 'unhealthy: writable "/mnt/ro": /mnt/ro: cannot c
 expect "all four at once" 0 "healthy: 4 of 4 checks passed (all, *ms)" \
 	--http http://127.0.0.1:8080/ok --tcp 127.0.0.1:8080 --mount /mnt/vol --writable /mnt/vol
 
+printf '[cert "tls"]\npath = /certs/c.crt\nkey_file = /certs/c.key\nca_file = /certs/c.crt\nmin_validity = 14d\n' >/tmp/cert.ini
+expect "cert: valid, its key, its CA" 0 "healthy: 1 of 1 checks passed (all, *ms)" -c /tmp/cert.ini
+expect "cert: under min_validity" 1 'unhealthy: cert "/certs/c.crt": certificate for vm.test expires in *' --cert /certs/c.crt --min-validity 60d
+sed -i 's|^key_file = .*|key_file = /certs/other.key|' /tmp/cert.ini
+expect "cert: another key" 1 'unhealthy: cert "tls": /certs/other.key is not the key of the certificate for vm.test' -c /tmp/cert.ini
+
 /probe serve -l 127.0.0.1:8099 --http http://127.0.0.1:8080/ok 2>/tmp/serve.err &
 serve=$!
 for i in 1 2 3 4 5 6 7 8 9 10; do grep -q "^probe: serving" /tmp/serve.err && break; sleep 1; done
@@ -99,12 +105,13 @@ if [ -x /probe-hooks ]; then
 		unset PROBE_TEST_ESCAPE
 		PROBE=/probe
 	}
-	for t in http tcp mount writable; do
+	for t in http tcp mount writable cert; do
 		case $t in
 		http) target=http://127.0.0.1:8080/ok ;;
 		tcp) target=127.0.0.1:8080 ;;
 		mount) target=/proc ;;
 		writable) target=/data ;;
+		cert) target=/certs/c.crt ;;
 		esac
 		escape $t read-passwd "escape read-passwd stopped: permission denied (EACCES)" $target
 		escape $t write-outside "escape write-outside stopped: permission denied (EACCES)" $target
@@ -113,7 +120,7 @@ if [ -x /probe-hooks ]; then
 		escape $t fork "check killed by its sandbox*" $target
 		escape $t kill-parent "check killed by its sandbox: syscall kill" $target
 		case $t in
-		mount | writable) escape $t socket "check killed by its sandbox: syscall socket" $target ;;
+		mount | writable | cert) escape $t socket "check killed by its sandbox: syscall socket" $target ;;
 		*) escape $t socket "escape socket NOT stopped" $target ;;
 		esac
 	done

@@ -65,6 +65,12 @@ for a in sh mount umount mkdir cat echo sleep ip httpd nc wget grep sed head \
 done
 cp "$PROBE" "$I/probe"
 cp "$PROBE-hooks" "$I/probe-hooks"
+mkdir -p "$I/certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+	-subj /CN=vm.test -keyout "$I/certs/c.key" -out "$I/certs/c.crt" 2>/dev/null &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+		-subj /CN=other.test -keyout "$I/certs/other.key" -out /dev/null 2>/dev/null ||
+	{ echo "vm-test: openssl cannot make the test certificates"; exit 1; }
 cp "$ROOT/tests/vm/guest.sh" "$I/init"
 chmod 755 "$I/init"
 (cd "$I" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$W/initrd.gz"
