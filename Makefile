@@ -165,8 +165,15 @@ check: test-deps
 	PROBE_SANITIZED=1 ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
 	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
 		$(MAKE) SANITIZE=address,undefined integration
-	@if [ -n "$$(ls $(SAN_REPORTS))" ]; then cat $(SAN_REPORTS)/*; \
-		echo "check: sanitizer reports above" >&2; exit 1; fi
+	@# A report holding nothing but LeakSanitizer's "Unable to get registers
+	@# from thread N" (a thread exiting while it stops the world at exit:
+	@# libcurl's resolver thread left behind by a deadline) is not a finding.
+	@real=; for f in $(SAN_REPORTS)/*; do [ -e "$$f" ] || continue; \
+		if grep -qvxE '==[0-9]+==Unable to get registers from thread [0-9]+\.' "$$f"; then \
+			real="$$real $$f"; \
+		else echo "check: $${f##*/}: LeakSanitizer could not stop an exiting thread, not a finding"; fi; \
+	done; \
+	if [ -n "$$real" ]; then cat $$real; echo "check: sanitizer reports above" >&2; exit 1; fi
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
 
