@@ -98,6 +98,10 @@ grpc_finish(struct check *c, char *err, size_t errlen)
 		snprintf(err, errlen, "address and unix_socket: use one of them");
 		return -1;
 	}
+	if (g->t.min_validity >= 0 && !g->tls) {
+		snprintf(err, errlen, "cert_min_validity needs tls = yes");
+		return -1;
+	}
 	return curlx_tls_finish(&g->t, err, errlen);
 }
 
@@ -340,13 +344,14 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	const struct grpc_check *g = c->priv;
 	unsigned char req[5 + 1 + 10 + GRPC_SERVICE_MAX];
 	char errbuf[CURL_ERROR_SIZE], url[600], connect_to[600], hdrs[PROBE_MSG_MAX];
+	char tls_ok[PROBE_MSG_MAX];
 	struct curl_slist *headers = NULL, *ct = NULL;
 	struct reply *r = NULL;
 	CURL *curl = NULL;
 	double start = now_ms();
 	CURLcode rc;
 	size_t n;
-	int ret = PROBE_UNHEALTHY;
+	int answered, ret = PROBE_UNHEALTHY;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (curl = curl_easy_init()) == NULL ||
@@ -372,16 +377,21 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	if (rc == CURLE_HTTP2_STREAM && r->lines == 0)
 		rc = ask_again(curl, r, errbuf, start + (double)timeout_ms);
 	curlx_headers_text(&g->headers, hdrs, sizeof(hdrs));
-	result_detail(res, "Check(\"%.*s\") at %s%s over %s%s",
-	    (int)utf8_cut(g->service ? g->service : "", 60),
-	    g->service ? g->service : "", g->unix_socket ? "unix socket " : "",
-	    g->unix_socket ? g->unix_socket : url, g->tls ? "TLS" : "h2c", hdrs);
 	/* A server may reset the stream once it has answered: grpc-js sends
 	 * RST_STREAM after a trailers-only reply while the request is still
 	 * coming. Its grpc-status stands. */
-	if (rc == CURLE_OK || (rc == CURLE_HTTP2_STREAM && r->status != -1))
+	answered = rc == CURLE_OK || (rc == CURLE_HTTP2_STREAM && r->status != -1);
+	tls_ok[0] = '\0';
+	if (answered && g->tls &&
+	    curlx_tls_dates(&g->t, curl, 1, res, tls_ok, sizeof(tls_ok)) != 0)
+		answered = -1;
+	result_detail(res, "Check(\"%.*s\") at %s%s over %s%s%s",
+	    (int)utf8_cut(g->service ? g->service : "", 60),
+	    g->service ? g->service : "", g->unix_socket ? "unix socket " : "",
+	    g->unix_socket ? g->unix_socket : url, g->tls ? "TLS" : "h2c", hdrs, tls_ok);
+	if (answered == 1)
 		ret = judge(g, curl, r, res);
-	else
+	else if (answered == 0)
 		ret = failure(g, curl, rc, errbuf, r, timeout_ms, res);
 out:
 	curl_slist_free_all(headers);

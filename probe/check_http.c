@@ -183,6 +183,10 @@ http_finish(struct check *c, char *err, size_t errlen)
 		snprintf(err, errlen, "expect_body needs method GET, not HEAD");
 		return -1;
 	}
+	if (h->tls.min_validity >= 0 && strncasecmp(h->url, "https://", 8) != 0) {
+		snprintf(err, errlen, "cert_min_validity needs an https:// URL");
+		return -1;
+	}
 	return curlx_tls_finish(&h->tls, err, errlen);
 }
 
@@ -315,16 +319,24 @@ follow(const struct http_check *h, CURL *curl, long code, int hops,
 }
 
 /* The verdict on the final response. */
-static int
-judge(const struct http_check *h, const char *url, long code, int hops,
-    const struct body *body, struct check_result *res)
+/* What was asked and answered, for -v. */
+static void
+http_detail(const struct http_check *h, const char *url, long code, int hops,
+    const char *tls_ok, struct check_result *res)
 {
 	char hdrs[PROBE_MSG_MAX], *shown = url_for_people(url);
 
 	curlx_headers_text(&h->headers, hdrs, sizeof(hdrs));
-	result_detail(res, "%s %s: HTTP %ld after %d redirect%s%s", h->head ? "HEAD" :
-	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s", hdrs);
+	result_detail(res, "%s %s: HTTP %ld after %d redirect%s%s%s", h->head ? "HEAD" :
+	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s", hdrs, tls_ok);
 	free(shown);
+}
+
+static int
+judge(const struct http_check *h, const char *url, long code, int hops,
+    const struct body *body, const char *tls_ok, struct check_result *res)
+{
+	http_detail(h, url, code, hops, tls_ok, res);
 	if (!status_match(h->status, h->nstatus, code))
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
 	if (h->expect_body != NULL && !body->found)
@@ -334,11 +346,29 @@ judge(const struct http_check *h, const char *url, long code, int hops,
 	return result_set(res, PROBE_HEALTHY, "HTTP %ld", code);
 }
 
+/* A response came: were its headers whole, are the server's certificates
+ * valid long enough (cert_min_validity)? 0, or PROBE_UNHEALTHY with res. */
+static int
+answered(const struct http_check *h, CURL *curl, const char *url, long code,
+    int hops, const struct body *body, char *tls_ok, size_t oklen,
+    struct check_result *res)
+{
+	if (strncasecmp(url, "https://", 8) == 0 &&
+	    curlx_tls_dates(&h->tls, curl, hops == 0, res, tls_ok, oklen) != 0) {
+		http_detail(h, url, code, hops, "", res);
+		return PROBE_UNHEALTHY;
+	}
+	if (!body->headers_done)
+		return result_set(res, PROBE_UNHEALTHY, "connection closed in the "
+		    "middle of the response headers (HTTP %ld)", code);
+	return 0;
+}
+
 static int
 http_run(const struct check *c, long timeout_ms, struct check_result *res)
 {
 	const struct http_check *h = c->priv;
-	char errbuf[CURL_ERROR_SIZE], host0[256] = "";
+	char errbuf[CURL_ERROR_SIZE], host0[256] = "", tls_ok[PROBE_MSG_MAX] = "";
 	double deadline = now_ms() + (double)timeout_ms;
 	struct body *body = NULL;
 	CURL *curl = NULL;
@@ -375,13 +405,11 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 			goto out;
 		}
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-		if (!body->headers_done) {
-			ret = result_set(res, PROBE_UNHEALTHY, "connection closed in the "
-			    "middle of the response headers (HTTP %ld)", code);
+		if ((ret = answered(h, curl, url, code, hops, body, tls_ok,
+		    sizeof(tls_ok), res)) != 0)
 			goto out;
-		}
 		if ((r = follow(h, curl, code, hops, host0, &url, res)) != 1) {
-			ret = r == 0 ? judge(h, url, code, hops, body, res) : PROBE_UNHEALTHY;
+			ret = r == 0 ? judge(h, url, code, hops, body, tls_ok, res) : PROBE_UNHEALTHY;
 			goto out;
 		}
 	}

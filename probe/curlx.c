@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "certs.h"
 #include "curlx.h"
 #include "sandbox.h"
 #include "parse.h"
@@ -32,6 +34,7 @@ curlx_tls_defaults(struct curlx_tls *t)
 {
 	t->verify = 1;
 	t->min = CURL_SSLVERSION_TLSv1_2;
+	t->min_validity = -1;
 }
 
 /* The PEM files a check may name: its key, and what the file must hold. */
@@ -88,6 +91,8 @@ curlx_tls_set(struct curlx_tls *t, int check_files, const char *key,
 		}
 		return 0;
 	}
+	if (strcmp(key, "cert_min_validity") == 0)
+		return parse_period(value, &t->min_validity, err, errlen);
 	for (i = 0; i < sizeof(pem_keys) / sizeof(pem_keys[0]); i++) {
 		if (strcmp(pem_keys[i].key, key) != 0)
 			continue;
@@ -116,6 +121,8 @@ curlx_tls_apply(const struct curlx_tls *t, CURL *curl)
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, (long)t->verify);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, t->verify ? 2L : 0L);
 	curl_easy_setopt(curl, CURLOPT_SSLVERSION, t->min);
+	if (t->min_validity >= 0)
+		curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
 	if (t->ca_file != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, t->ca_file);
 	if (t->cert_file != NULL) {
@@ -149,6 +156,68 @@ curlx_tls_ready(const struct curlx_tls *t, CURL *curl, struct check_result *res)
 		return result_set(res, PROBE_UNHEALTHY, "CA bundle: %s (set ca_file)",
 		    err);
 	return 0;
+}
+
+/* The certificates libcurl kept of the server's chain, into chain. */
+static void
+server_chain(CURL *curl, mbedtls_x509_crt *chain)
+{
+	struct curl_certinfo *ci = NULL;
+	const struct curl_slist *l;
+	int i;
+
+	if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL)
+		return;
+	for (i = 0; i < ci->num_of_certs; i++)
+		for (l = ci->certinfo[i]; l != NULL; l = l->next)
+			if (strncmp(l->data, "Cert:", 5) == 0)
+				certs_add_pem(chain, l->data + 5);
+}
+
+int
+curlx_tls_dates(const struct curlx_tls *t, CURL *curl, int must,
+    struct check_result *res, char *ok, size_t oklen)
+{
+	mbedtls_x509_crt chain, own;
+	char msg[PROBE_MSG_MAX - 32];
+	time_t now = time(NULL);
+	int ret = PROBE_UNHEALTHY;
+
+	ok[0] = '\0';
+	if (t->min_validity < 0)
+		return 0;
+	mbedtls_x509_crt_init(&chain);
+	mbedtls_x509_crt_init(&own);
+	server_chain(curl, &chain);
+	if (chain.raw.p == NULL && must) {
+		result_set(res, PROBE_UNHEALTHY, "cert_min_validity: no certificate of "
+		    "the server could be read");
+		goto out;
+	}
+	if (chain.raw.p != NULL) {
+		certs_first_expiry(&chain, &res->cert);
+		if (certs_dates(&chain, t->min_validity, now, msg, sizeof(msg)) != 0) {
+			result_set(res, PROBE_UNHEALTHY, "%s", msg);
+			goto out;
+		}
+		snprintf(ok, oklen, "; %s", msg);
+	}
+	if (t->cert_file != NULL) {
+		if (certs_load(t->cert_file, &own, msg, sizeof(msg)) != 0) {
+			result_set(res, PROBE_UNHEALTHY, "cert_file: %s", msg);
+			goto out;
+		}
+		certs_first_expiry(&own, &res->cert);
+		if (certs_dates(&own, t->min_validity, now, msg, sizeof(msg)) != 0) {
+			result_set(res, PROBE_UNHEALTHY, "cert_file: client %s", msg);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	mbedtls_x509_crt_free(&chain);
+	mbedtls_x509_crt_free(&own);
+	return ret;
 }
 
 void

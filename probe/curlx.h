@@ -22,12 +22,14 @@ struct curlx_tls {
 	char *ca_file;
 	char *cert_file;
 	char *key_file;
+	long long min_validity;	/* cert_min_validity, seconds; -1: unset */
 };
 
 void curlx_tls_defaults(struct curlx_tls *);
 
 /*
- * A TLS key: tls_verify, tls_min_version, ca_file, cert_file, key_file.
+ * A TLS key: tls_verify, tls_min_version, ca_file, cert_file, key_file,
+ * cert_min_validity.
  * With check_files, a file must be readable PEM now. Returns 0, -1 with
  * err filled, or CHECK_UNKNOWN_KEY.
  */
@@ -45,6 +47,16 @@ void curlx_tls_apply(const struct curlx_tls *, CURL *);
  * the same. Returns 0, or PROBE_UNHEALTHY with res filled.
  */
 int curlx_tls_ready(const struct curlx_tls *, CURL *, struct check_result *res);
+
+/*
+ * With cert_min_validity, after a transfer over TLS: the chain the server
+ * sent (must: it is a new connection, so a chain must have come) and
+ * cert_file, each certificate valid for that long. The first expiry goes
+ * to res->cert, and what was found to ok (or "" without the key).
+ * Returns 0, or PROBE_UNHEALTHY with res filled.
+ */
+int curlx_tls_dates(const struct curlx_tls *, CURL *, int must,
+    struct check_result *res, char *ok, size_t oklen);
 
 void curlx_tls_release(struct curlx_tls *);
 

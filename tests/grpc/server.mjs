@@ -116,6 +116,9 @@ await health("unix", `unix:${path.join(portdir, "grpc.sock")}`, insecure);
 await health("tls", "127.0.0.1:0", grpc.ServerCredentials.createSsl(null, pair, false));
 await health("mtls", "127.0.0.1:0",
   grpc.ServerCredentials.createSsl(read("clientca.crt"), pair, true));
+// A chain whose intermediate ends 3 days from now (mkcerts.sh).
+await health("inter3", "127.0.0.1:0", grpc.ServerCredentials.createSsl(null,
+  [{ cert_chain: read("late3-chain.crt"), private_key: read("late3.key") }], false));
 {
   const bare = new grpc.Server();	// no health service at all
   const port = await bind(bare, "127.0.0.1:0", insecure);

@@ -13,6 +13,11 @@
 #   leaf                   IP:127.0.0.1 by inter; leaf-chain.crt adds inter
 #   client, client2        client certificates by clientca / by ca2
 #   notpem.crt             DER, not PEM
+#   soon                   IP:127.0.0.1 by ca, ends a day from now
+#   inter3                 an intermediate by ca that ends 3 days from now;
+#                          late3 is IP:127.0.0.1 by inter3 (until 2099),
+#                          late3-chain.crt adds inter3
+#   client-soon            a client certificate by clientca, ends in 2 days
 set -eu
 D=$1
 mkdir -p "$D"
@@ -64,6 +69,13 @@ sign future ca 127.0.0.1 20990101000000Z 20991231000000Z "$SERVER|subjectAltName
 sign foreign ca2 127.0.0.1 $NOW $LATER "$SERVER|subjectAltName=IP:127.0.0.1"
 sign leaf inter 127.0.0.1 $NOW $LATER "$SERVER|subjectAltName=IP:127.0.0.1"
 cat leaf.crt inter.crt >leaf-chain.crt
+in_days() { date -u -d "+$1 days" +%Y%m%d%H%M%SZ; }
+sign soon ca 127.0.0.1 $NOW "$(in_days 1)" "$SERVER|subjectAltName=IP:127.0.0.1"
+sign inter3 ca "probe intermediate 3" $NOW "$(in_days 3)" \
+	'basicConstraints=critical,CA:TRUE|keyUsage=critical,keyCertSign,cRLSign'
+sign late3 inter3 127.0.0.1 $NOW $LATER "$SERVER|subjectAltName=IP:127.0.0.1"
+cat late3.crt inter3.crt >late3-chain.crt
+sign client-soon clientca "probe client soon" $NOW "$(in_days 2)" "$CLIENT"
 sign client clientca "probe client" $NOW $LATER "$CLIENT"
 sign client2 ca2 "probe client" $NOW $LATER "$CLIENT"
 key self

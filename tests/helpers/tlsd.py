@@ -26,6 +26,8 @@ CASES = {
     "foreign": ("foreign.crt", "foreign.key", "127.0.0.1", {}),
     "chain": ("leaf-chain.crt", "leaf.key", "127.0.0.1", {}),
     "nochain": ("leaf.crt", "leaf.key", "127.0.0.1", {}),
+    "soon": ("soon.crt", "soon.key", "127.0.0.1", {}),
+    "inter3": ("late3-chain.crt", "late3.key", "127.0.0.1", {}),
     "mtls": ("ip.crt", "ip.key", "127.0.0.1", {"client_ca": "clientca.crt"}),
     "mtls12": ("ip.crt", "ip.key", "127.0.0.1",
                {"client_ca": "clientca.crt", "max": ssl.TLSVersion.TLSv1_2}),

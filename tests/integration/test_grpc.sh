@@ -69,6 +69,19 @@ grpc_case "mutual TLS, no client certificate" 1 \
 grpc_case "mutual TLS, a certificate from another CA" 1 \
 	'unhealthy: grpc "g": the server ended the TLS connection before answering (does it trust the client certificate?)' "" \
 	"$MA" "tls = yes" "ca_file = $GC/ca.crt" "cert_file = $GC/client2.crt" "key_file = $GC/client2.key"
+grpc_case "cert_min_validity = 1d" 0 "$OK" "" "address = 127.0.0.1:$(gport inter3)" \
+	"tls = yes" "ca_file = $GC/ca.crt" "cert_min_validity = 1d"
+grpc_case "cert_min_validity = 14d, a sent intermediate that ends in 3 days" 1 \
+	"unhealthy: grpc \"g\": certificate for probe intermediate 3 expires in 2d 23h ($(date -u -d "$(openssl x509 -in "$GC/inter3.crt" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M UTC'))" "" \
+	"address = 127.0.0.1:$(gport inter3)" "tls = yes" "ca_file = $GC/ca.crt" "cert_min_validity = 14d"
+grpc_case "cert_min_validity, the client certificate" 1 \
+	"unhealthy: grpc \"g\": cert_file: client certificate for probe client soon expires in 1d 23h *" "" \
+	"$MA" "tls = yes" "ca_file = $GC/ca.crt" "cert_file = $GC/client-soon.crt" \
+	"key_file = $GC/client-soon.key" "cert_min_validity = 14d"
+printf '[grpc "g"]\n%s\ncert_min_validity = 14d\n' "$A" >"$T/grpcbad.ini"
+run_probe -c "$T/grpcbad.ini"
+expect "grpc: cert_min_validity without tls is a config error" 3 \
+	"probe: $T/grpcbad.ini:1: cert_min_validity needs tls = yes in [grpc \"g\"]"
 
 AA="address = 127.0.0.1:$(gport auth)"
 grpc_case "metadata sent" 0 "$OK" "" "$AA" "header = authorization: Bearer T0KEN"

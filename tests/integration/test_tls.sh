@@ -146,3 +146,61 @@ tls_case "tls_min_version = 1.3 against a TLS 1.2 server" 1 \
 tls_case "tls_min_version = 1.2 (the default) against a TLS 1.2 server" 0 "$OK" \
 	"https://127.0.0.1:$(tport tls12)/" "$CA" "tls_min_version = 1.2"
 tls_case "a TLS 1.3 server by default" 0 "$OK" "https://127.0.0.1:$(tport tls13)/" "$CA"
+
+# cert_min_validity: every certificate the server sent, and cert_file, must
+# stay valid that long; the message names the certificate and its end.
+end_of() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M UTC'; }
+tls_case "cert_min_validity = 14d, valid until 2099" 0 "$OK" \
+	"https://127.0.0.1:$(tport ip)/" "$CA" "cert_min_validity = 14d"
+tls_case "cert_min_validity = 14d, a certificate that ends in a day" 1 \
+	"unhealthy: http \"a\": certificate for 127.0.0.1 expires in 23h *m ($(end_of "$C/soon.crt"))" \
+	"https://127.0.0.1:$(tport soon)/" "$CA" "cert_min_validity = 14d"
+tls_case "cert_min_validity = 1h, a certificate that ends in a day" 0 "$OK" \
+	"https://127.0.0.1:$(tport soon)/" "$CA" "cert_min_validity = 1h"
+tls_case "cert_min_validity: a sent intermediate that ends first" 1 \
+	"unhealthy: http \"a\": certificate for probe intermediate 3 expires in 2d 23h ($(end_of "$C/inter3.crt"))" \
+	"https://127.0.0.1:$(tport inter3)/" "$CA" "cert_min_validity = 14d"
+tls_case "cert_min_validity: an expired certificate, tls_verify = no" 1 \
+	"unhealthy: http \"a\": certificate for 127.0.0.1 expired *d *h ago (2020-02-01 00:00 UTC)" \
+	"https://127.0.0.1:$(tport expired)/" "tls_verify = no" "cert_min_validity = 1d"
+tls_case "cert_min_validity: a certificate not valid yet, tls_verify = no" 1 \
+	"unhealthy: http \"a\": certificate for 127.0.0.1 is not valid before 2099-01-01 00:00 UTC (in *d *h)" \
+	"https://127.0.0.1:$(tport future)/" "tls_verify = no" "cert_min_validity = 1d"
+tls_case "cert_min_validity: the client certificate ends in 2 days" 1 \
+	"unhealthy: http \"a\": cert_file: client certificate for probe client soon expires in 1d 23h ($(end_of "$C/client-soon.crt"))" \
+	"https://127.0.0.1:$(tport mtls)/" "$CA" "cert_file = $C/client-soon.crt" \
+	"key_file = $C/client-soon.key" "cert_min_validity = 14d"
+tls_case "cert_min_validity: the client certificate, 1d is enough" 0 "$OK" \
+	"https://127.0.0.1:$(tport mtls)/" "$CA" "cert_file = $C/client-soon.crt" \
+	"key_file = $C/client-soon.key" "cert_min_validity = 1d"
+printf '[http "a"]\nurl = https://127.0.0.1:%s/\n%s\ncert_min_validity = 30d\n' \
+	"$(tport ip)" "$CA" >"$T/tlsv.ini"
+run_probe -v -c "$T/tlsv.ini"
+expect_line "tls: cert_min_validity: -v says how long the server's certificate stays valid" \
+	"*GET https://127.0.0.1:$(tport ip)/: HTTP 200 after 0 redirects; certificate for 127.0.0.1 valid for *d *h (until 2099-12-31 00:00 UTC)"
+printf '[http "a"]\nurl = %s\ncert_min_validity = 14d\n' "$BASE/health" >"$T/tlsv.ini"
+run_probe -c "$T/tlsv.ini"
+expect "tls: cert_min_validity on an http:// URL is a config error" 3 \
+	"probe: $T/tlsv.ini:1: cert_min_validity needs an https:// URL in [http \"a\"]"
+printf '[http "a"]\nurl = https://127.0.0.1:1/\ncert_min_validity = 2 weeks\n' >"$T/tlsv.ini"
+run_probe -c "$T/tlsv.ini"
+expect "tls: a bad cert_min_validity names its line" 3 \
+	"probe: $T/tlsv.ini:3: cert_min_validity: *"
+
+# probe serve: the first expiry of the chain the server sent.
+ini tlsserve <<EOT
+[serve]
+cache = 0
+[http "app"]
+url = https://127.0.0.1:$(tport inter3)/
+$CA
+cert_min_validity = 1d
+EOT
+serve_start "$T/tlsserve.ini"
+wait_until grep -q "^probe: serving" "$T/serve.err"
+get "tls: serve runs the https check" /livez 200 "healthy: 1 of 1 checks passed (liveness, *ms)"
+get "tls: /metrics" /metrics 200 "# HELP *"
+want=$(date -u -d "$(openssl x509 -in "$C/inter3.crt" -noout -enddate | cut -d= -f2)" +%s)
+expect_line "tls: /metrics: the sent chain's first expiry, its intermediate's" \
+	"probe_cert_not_after_timestamp_seconds{check=\"app\",subject=\"probe intermediate 3\"} $want"
+serve_stop
