@@ -48,8 +48,8 @@ HARDEN += -D_FORTIFY_SOURCE=2
 endif
 
 DEPS = scripts/deps.sh
-LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih libmicrohttpd 2>/dev/null)
-LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd 2>/dev/null) \
+LIBS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl inih libmicrohttpd libcjson 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs libcurl inih libmicrohttpd libcjson 2>/dev/null) \
 	-lmbedx509 -lmbedcrypto -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS) \
 	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
@@ -58,7 +58,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/cli.c probe/once.c probe/process.c \
 	probe/config.c probe/parse.c probe/util.c probe/checks.c \
 	probe/run.c probe/sandbox.c probe/report.c probe/lint.c \
-	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/grpc.c \
+	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \
 	probe/wait.c probe/install.c probe/watch.c \
 	probe/serve.c probe/serve_kind.c probe/serve_metrics.c \

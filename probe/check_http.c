@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "curlx.h"
+#include "expect.h"
 #include "parse.h"
 #include "probe.h"
 #include "sandbox.h"
@@ -26,6 +27,7 @@ struct http_check {
 	struct status_range status[STATUS_RANGES_MAX];
 	size_t nstatus;
 	char *expect_body;
+	struct expect expect;	/* expect_body_regex, expect_json */
 	int head;
 	struct curlx_headers headers;
 	struct curlx_tls tls;
@@ -34,13 +36,14 @@ struct http_check {
 };
 
 struct body {
-	char buf[BODY_MAX];
+	size_t cap;	/* BODY_MAX, or EXPECT_BODY_MAX for assertions */
 	size_t len;
 	const char *needle;
 	int found;
 	int stopped;	/* we ended the transfer on purpose */
 	int headers_done;	/* the blank line that ends the headers came */
 	int lines;		/* header lines received, status lines included */
+	char buf[];		/* cap bytes and a NUL */
 };
 
 static void
@@ -145,6 +148,10 @@ http_set(struct check *c, const char *key, const char *value, char *err,
 		return parse_status_list(value, h->status, &h->nstatus, err, errlen);
 	if (strcmp(key, "expect_body") == 0)
 		return set_string(&h->expect_body, value, err, errlen);
+	if (strcmp(key, "expect_body_regex") == 0)
+		return expect_regex_set(&h->expect, value, err, errlen);
+	if (strcmp(key, "expect_json") == 0)
+		return expect_json_add(&h->expect, value, err, errlen);
 	if (strcmp(key, "method") == 0) {
 		if (strcmp(value, "GET") != 0 && strcmp(value, "HEAD") != 0) {
 			snprintf(err, errlen, "invalid method '%s' (use GET or HEAD)", value);
@@ -179,8 +186,10 @@ http_finish(struct check *c, char *err, size_t errlen)
 {
 	struct http_check *h = c->priv;
 
-	if (h->head && h->expect_body != NULL) {
-		snprintf(err, errlen, "expect_body needs method GET, not HEAD");
+	if (h->head && (h->expect_body != NULL || expect_any(&h->expect))) {
+		snprintf(err, errlen, "%s needs method GET, not HEAD",
+		    h->expect_body != NULL ? "expect_body" : h->expect.re_text != NULL ?
+		    "expect_body_regex" : "expect_json");
 		return -1;
 	}
 	if (h->tls.min_validity >= 0 && strncasecmp(h->url, "https://", 8) != 0) {
@@ -196,16 +205,17 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	struct body *b = arg;
 	size_t n = size * nmemb, take, from;
 
-	/* Like the kubelet: read at most BODY_MAX bytes (a body cut short
-	 * within them is a failure), then stop, whatever the server sends. */
-	take = n < sizeof(b->buf) - b->len ? n : sizeof(b->buf) - b->len;
+	/* Like the kubelet: read at most cap bytes (a body cut short within
+	 * them is a failure), then stop, whatever the server sends. */
+	take = n < b->cap - b->len ? n : b->cap - b->len;
 	memcpy(b->buf + b->len, data, take);
 	from = b->needle && b->len > strlen(b->needle) ? b->len - strlen(b->needle) : 0;
 	b->len += take;
+	b->buf[b->len] = '\0';
 	if (b->needle != NULL &&
 	    memmem(b->buf + from, b->len - from, b->needle, strlen(b->needle)))
 		b->found = 1;
-	if (b->len == sizeof(b->buf)) {
+	if (b->len == b->cap) {
 		b->stopped = 1;
 		return 0;
 	}
@@ -336,6 +346,8 @@ static int
 judge(const struct http_check *h, const char *url, long code, int hops,
     const struct body *body, const char *tls_ok, struct check_result *res)
 {
+	char msg[PROBE_MSG_MAX - 32];
+
 	http_detail(h, url, code, hops, tls_ok, res);
 	if (!status_match(h->status, h->nstatus, code))
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
@@ -343,6 +355,9 @@ judge(const struct http_check *h, const char *url, long code, int hops,
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, body does not "
 		    "contain \"%.*s\"", code, (int)utf8_cut(h->expect_body, 60),
 		    h->expect_body);
+	if (expect_any(&h->expect) && expect_judge(&h->expect, body->buf, body->len,
+	    body->stopped, msg, sizeof(msg)) != 0)
+		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, %s", code, msg);
 	return result_set(res, PROBE_HEALTHY, "HTTP %ld", code);
 }
 
@@ -376,10 +391,11 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 	CURLcode rc;
 	long code = 0, left;
 	int hops, r, ret = PROBE_UNHEALTHY;
+	size_t cap = expect_any(&h->expect) ? EXPECT_BODY_MAX : BODY_MAX;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (curl = curl_easy_init()) == NULL ||
-	    (body = calloc(1, sizeof(*body))) == NULL ||
+	    (body = calloc(1, sizeof(*body) + cap + 1)) == NULL ||
 	    (url = strdup(h->url)) == NULL) {
 		result_set(res, PROBE_UNHEALTHY, "cannot set up libcurl");
 		goto out;
@@ -395,6 +411,8 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 			goto out;
 		}
 		memset(body, 0, sizeof(*body));
+		body->cap = cap;
+		body->buf[0] = '\0';
 		body->needle = h->expect_body;
 		errbuf[0] = '\0';
 		setup(curl, h, body, errbuf, left);
@@ -428,6 +446,7 @@ http_release(struct check *c)
 
 	free(h->url);
 	free(h->expect_body);
+	expect_release(&h->expect);
 	free(h->unix_socket);
 	curlx_tls_release(&h->tls);
 	curlx_headers_release(&h->headers);
@@ -448,6 +467,10 @@ static const struct check_option http_options[] = {
 	    "send this header with every --http", 1 },
 	{ "expect-body", "expect_body", "TEXT",
 	    "the body must contain TEXT, for every --http", 0 },
+	{ "expect-body-regex", "expect_body_regex", "REGEX",
+	    "the body must match REGEX (POSIX extended), for every --http", 0 },
+	{ "expect-json", "expect_json", "'POINTER == VALUE'",
+	    "a JSON body's value, such as '/status == \"UP\"' (!= too), for every --http", 1 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -467,7 +490,7 @@ const struct check_type check_http = {
 	.target_key = "url",
 	.target_arg = "URL",
 	.required = "url",
-	.repeatable = "header",
+	.repeatable = "header expect_json",
 	.sandbox_class = SANDBOX_NET,
 	.options = http_options,
 	.inline_name = http_inline_name,

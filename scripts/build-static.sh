@@ -59,6 +59,9 @@ NGHTTP2_SHA256=6b71561a9950b4a90fa36aa3160763f1437f3730d7a12434e416aa3f4ab145e0
 MHD_VERSION=0.9.75-6
 MHD_ORIG=libmicrohttpd_0.9.75.orig.tar.xz
 MHD_SHA256=796e7e217a4802679fcac667a4e98501c53185dcf50ca0583870e84192620131
+CJSON_VERSION=1.7.15-1+deb12u4
+CJSON_ORIG=cjson_1.7.15.orig.tar.gz
+CJSON_SHA256=5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 # mbedTLS features a TLS client of ours never uses, left out for size
 # (about 200 KB): the server side, DTLS, debug strings, certificate writing,
 # CRLs, PKCS#5/7/12 (encrypted keys are not supported), PSK key exchanges,
@@ -127,17 +130,19 @@ unpack() {
 }
 
 if [ ! -f "$DL/$CURL_ORIG" ] || [ ! -f "$DL/$MBEDTLS_ORIG" ] ||
-	[ ! -f "$DL/$MHD_ORIG" ] || [ ! -f "$DL/$NGHTTP2_ORIG" ]; then
+	[ ! -f "$DL/$MHD_ORIG" ] || [ ! -f "$DL/$NGHTTP2_ORIG" ] ||
+	[ ! -f "$DL/$CJSON_ORIG" ]; then
 	fetch "curl=$CURL_VERSION" "mbedtls=$MBEDTLS_VERSION" "libmicrohttpd=$MHD_VERSION" \
-		"nghttp2=$NGHTTP2_VERSION"
+		"nghttp2=$NGHTTP2_VERSION" "cjson=$CJSON_VERSION"
 fi
 verify "$CURL_ORIG" "$CURL_SHA256"
 verify "$MBEDTLS_ORIG" "$MBEDTLS_SHA256"
 verify "$MHD_ORIG" "$MHD_SHA256"
 verify "$NGHTTP2_ORIG" "$NGHTTP2_SHA256"
+verify "$CJSON_ORIG" "$CJSON_SHA256"
 
 # Libraries built from other versions are built again.
-stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION" \
+stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION $CJSON_VERSION" \
 	"$MBEDTLS_BUILD $MBEDTLS_UNSET $REPRO" | tr '\n' ' ')
 if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl" "$W/nghttp2"
@@ -150,17 +155,17 @@ fi
 # and tarballs, the options, the steps below that build them, the
 # compiler. STATIC_CACHE=off builds from scratch (make repro-test).
 CACHE=${STATIC_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static}
-key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256" |
+key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256 $CJSON_SHA256" |
 	sed "s|$ROOT|ROOT|g"; sed -n '/^# 2\. mbedTLS/,/^# 6\. inih/p' "$0"
 	"$CC" --version 2>&1 | head -n 1; } | sha256sum | cut -c1-20)
 C=$CACHE/$ARCH-$key
 built_here=0
 if [ "$CACHE" != off ] && [ -f "$C/prefix/lib/libcurl.a" ] &&
-	[ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
+	[ ! -f "$PREFIX/lib/libcjson.a" ]; then
 	say "libraries from the cache ($C)"
 	cp -a "$C/prefix/." "$PREFIX/"
 	echo "$stamp" >"$PREFIX/versions"
-	for pkg in curl mbedtls nghttp2 libmicrohttpd; do
+	for pkg in curl mbedtls nghttp2 libmicrohttpd cjson; do
 		mkdir -p "$W/src/$pkg/debian/patches"
 		cp "$C/series/$pkg" "$W/src/$pkg/debian/patches/series" 2>/dev/null || true
 	done
@@ -260,12 +265,24 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 		{ tail -n 30 "$W/libmicrohttpd.log" >&2; exit 1; }
 fi
 
+# 5b. cJSON for expect_json: its one file, with Debian's patches.
+if [ ! -f "$PREFIX/lib/libcjson.a" ]; then
+	built_here=1
+	say "building cJSON"
+	unpack cjson "$CJSON_VERSION"
+	mkdir -p "$W/cjson" "$PREFIX/include/cjson"
+	"$CC" -Os $LIB_CFLAGS -std=c89 -c "$W/src/cjson/cJSON.c" -o "$W/cjson/cJSON.o" &&
+		"${TRIPLE}-ar" rcsD "$PREFIX/lib/libcjson.a" "$W/cjson/cJSON.o" &&
+		cp "$W/src/cjson/cJSON.h" "$PREFIX/include/cjson/" ||
+		{ say "cJSON did not build"; exit 1; }
+fi
+
 if [ "$built_here" = 1 ] && [ "$CACHE" != off ] && [ ! -e "$C" ] &&
 	mkdir -p "$CACHE" 2>/dev/null; then
 	tmp=$(mktemp -d "$CACHE/.new.XXXXXX")
 	cp -a "$PREFIX" "$tmp/prefix"
 	mkdir -p "$tmp/series"
-	for pkg in curl mbedtls nghttp2 libmicrohttpd; do
+	for pkg in curl mbedtls nghttp2 libmicrohttpd cjson; do
 		cp "$W/src/$pkg/debian/patches/series" "$tmp/series/$pkg" 2>/dev/null || true
 	done
 	mv "$tmp" "$C" 2>/dev/null || rm -rf "$tmp"
@@ -291,7 +308,7 @@ say "building probe"
 make -C "$ROOT" -s BUILD="$OBJ" CC="$CC" HOOKS="${HOOKS:-}" \
 	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
-	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
+	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a $PREFIX/lib/libcjson.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
 	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-Map=$OBJ/probe.map" \
 	"$OBJ/bin/probe"
 mkdir -p "$(dirname "$OUT")"
@@ -306,5 +323,6 @@ python3 "$ROOT/scripts/sbom.py" "$OUT.cdx.json" "$OUT" "$W/obj/probe.map" "$ARCH
 	"curl=$CURL_VERSION=$CURL_ORIG=$CURL_SHA256" \
 	"mbedtls=$MBEDTLS_VERSION=$MBEDTLS_ORIG=$MBEDTLS_SHA256" \
 	"nghttp2=$NGHTTP2_VERSION=$NGHTTP2_ORIG=$NGHTTP2_SHA256" \
-	"libmicrohttpd=$MHD_VERSION=$MHD_ORIG=$MHD_SHA256"
+	"libmicrohttpd=$MHD_VERSION=$MHD_ORIG=$MHD_SHA256" \
+	"cjson=$CJSON_VERSION=$CJSON_ORIG=$CJSON_SHA256"
 say "$OUT: $(stat -c %s "$OUT") bytes, $(file -b "$OUT" | cut -d, -f1-5)"

@@ -8,7 +8,7 @@ pkgs=""
 cross=""
 for group in "$@"; do
 	case "$group" in
-	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev libmbedtls-dev" ;;
+	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev libmbedtls-dev libcjson-dev" ;;
 	unit) pkgs="$pkgs libcriterion-dev" ;;
 	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates strace file" ;;
 	check) pkgs="$pkgs valgrind" ;;

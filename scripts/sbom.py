@@ -32,6 +32,8 @@ BUILT = {
                 "url": "https://nghttp2.org/"},
     "libmicrohttpd": {"license": "LGPL-2.1-or-later", "archives": ["libmicrohttpd.a"],
                       "url": "https://www.gnu.org/software/libmicrohttpd/"},
+    "cjson": {"license": "MIT", "archives": ["libcjson.a"],
+              "url": "https://github.com/DaveGamble/cJSON"},
 }
 # Licenses of the Debian source packages whose files are linked in.
 DEB_LICENSES = {

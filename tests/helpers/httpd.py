@@ -12,6 +12,8 @@ given and not empty. Paths:
   /need-header   200 if X-Probe: 1 was sent, else 400
   /big           200 with a 10 MB body /endless    200, a body that never ends
   /hits          how many requests came before this one
+  /echo?b=TEXT   200 with TEXT (URL-decoded) as the body
+  /bigjson       200 with a JSON object of 70 KB, "status" at its end
 A second listener on PORTFILE.silent accepts and never answers; with
 TLS_CERT and TLS_KEY set, an HTTPS listener's port goes to PORTFILE.tls.
 """
@@ -23,6 +25,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 
 hits = 0
 hits_lock = threading.Lock()
@@ -80,6 +83,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(b"y" * 65536)
             except OSError:
                 pass
+        elif p == "/echo":
+            q = self.path.partition("?")[2]
+            b = urllib.parse.unquote_to_bytes(q[2:] if q.startswith("b=") else "")
+            self.reply(200, b, headers=[("Content-Type", "application/json")])
+        elif p == "/bigjson":
+            self.reply(200, b'{"pad":"' + b"x" * 70000 + b'","status":"UP"}')
         elif p == "/hits":
             self.reply(200, b"%d\n" % n)
         else:

@@ -69,6 +69,60 @@ http_case "10 MB body, no match in the first 10 KiB" 1 \
 	'unhealthy: http "app": HTTP 200, body does not contain "zzz"' 1000 \
 	"url = $BASE/big" "expect_body = zzz"
 http_case "endless body" 0 "healthy: *" 1000 "url = $BASE/endless"
+
+# Body assertions: a regular expression and JSON Pointer values, on the
+# first 64 KiB of the body.
+UP="$BASE/echo?b=%7B%22status%22%3A%22UP%22%2C%22checks%22%3A%5B%7B%22name%22%3A%22db%22%2C%22up%22%3Atrue%7D%5D%7D"
+DOWN="$BASE/echo?b=%7B%22status%22%3A%22DOWN%22%7D"
+http_case "expect_json holds" 0 "healthy: *" "" "url = $UP" 'expect_json = /status == "UP"'
+http_case "expect_json, all of them hold" 0 "healthy: *" "" "url = $UP" \
+	'expect_json = /status == "UP"' 'expect_json = /checks/0/up == true' \
+	'expect_json = /checks/0/name != "cache"'
+http_case "expect_json: what was found" 1 \
+	'unhealthy: http "app": HTTP 200, /status is "DOWN", expected "UP"' "" \
+	"url = $DOWN" 'expect_json = /status == "UP"'
+http_case "expect_json: the second of two fails" 1 \
+	'unhealthy: http "app": HTTP 200, /checks/0/up is true, expected false' "" \
+	"url = $UP" 'expect_json = /status == "UP"' 'expect_json = /checks/0/up == false'
+http_case "expect_json: a missing member" 1 \
+	'unhealthy: http "app": HTTP 200, /checks/1/name is missing, expected "db"' "" \
+	"url = $UP" 'expect_json = /checks/1/name == "db"'
+http_case "expect_json: a body that is not JSON" 1 \
+	'unhealthy: http "app": HTTP 200, body is not JSON (at byte 0)' "" \
+	"url = $BASE/body" 'expect_json = /status == "UP"'
+http_case "expect_json: JSON longer than 64 KiB" 1 \
+	'unhealthy: http "app": HTTP 200, body is not JSON in its first 64 KiB (read only that much)' "" \
+	"url = $BASE/bigjson" 'expect_json = /status == "UP"'
+http_case "expect_json: the status is judged first" 1 'unhealthy: http "app": HTTP 503' "" \
+	"url = $BASE/status/503" 'expect_json = /status == "UP"'
+http_case "expect_body_regex matches" 0 "healthy: *" "" "url = $BASE/body" \
+	"expect_body_regex = ^hel+o w[a-z]+[[:space:]]?$"
+http_case "expect_body_regex: a body that does not match" 1 \
+	"unhealthy: http \"app\": HTTP 200, body does not match '^world'" "" \
+	"url = $BASE/body" "expect_body_regex = ^world"
+http_case "expect_body_regex: 10 MB body, matched in its first 64 KiB" 0 "healthy: *" 1000 \
+	"url = $BASE/big" "expect_body_regex = x{200}"
+http_case "expect_body_regex: 10 MB body, no match in its first 64 KiB" 1 \
+	"unhealthy: http \"app\": HTTP 200, body does not match 'y' in its first 64 KiB (read only that much)" 1000 \
+	"url = $BASE/big" "expect_body_regex = y"
+http_case "expect_body_regex: a pattern that backtracking engines take hours for" 1 \
+	"unhealthy: http \"app\": HTTP 200, body does not match '(x+x+)+y' in its first 64 KiB (read only that much)" 1000 \
+	"url = $BASE/big" "expect_body_regex = (x+x+)+y"
+http_case "expect_body_regex: a bad pattern is a config error with its line" 3 \
+	"probe: $T/h.ini:3: expect_body_regex: invalid regular expression '(ok': unmatched ( or )" "" \
+	"url = $BASE/body" "expect_body_regex = (ok"
+http_case "expect_json: a bad one is a config error with its line" 3 \
+	"probe: $T/h.ini:3: expect_json: 'UP' is not a JSON string, number, true, false or null (a string is quoted: \"UP\")" "" \
+	"url = $BASE/body" "expect_json = /status == UP"
+http_case "expect_json needs GET" 3 \
+	"probe: $T/h.ini:1: expect_json needs method GET, not HEAD in [http \"app\"]" "" \
+	"url = $BASE/body" "method = HEAD" 'expect_json = /status == "UP"'
+run_probe --http "$UP" --http "$DOWN" --expect-json '/status == "UP"'
+expect "--expect-json for every --http" 1 'unhealthy: http "*": HTTP 200, /status is "DOWN", expected "UP"'
+run_probe --http "$UP" --expect-json '/status == "UP"' --expect-json '/checks/0/up == true'
+expect "--expect-json twice" 0 "healthy: *"
+run_probe --http "$BASE/body" --expect-body-regex 'w.rld[[:space:]]*$'
+expect "--expect-body-regex" 0 "healthy: *"
 http_case "unix socket" 0 "healthy: *" "" "url = http://localhost/ok" "unix_socket = $T/app.sock"
 http_case "missing unix socket" 1 \
 	"unhealthy: http \"app\": connect to unix socket $T/nope.sock: *" "" \
