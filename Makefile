@@ -263,7 +263,7 @@ bench-serve: static
 	bench/serve.sh bin/probe-static
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
-FUZZ_TARGETS = config values mountinfo http grpc cert
+FUZZ_TARGETS = config values mountinfo http grpc cert expect
 FUZZ_TIME ?= 20
 FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/process.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \

@@ -8,6 +8,7 @@
 
 #define ERE_DUP_MAX 255	/* RE_DUP_MAX: the largest count in {m,n} */
 #define ERE_NODES_MAX 1024
+#define ERE_DEPTH_MAX 64	/* ( ) nested */
 
 enum ere_op { OP_BYTE, OP_ANY, OP_SET, OP_BOL, OP_EOL, OP_SPLIT, OP_JMP, OP_MATCH };
 
@@ -31,6 +32,7 @@ struct parser {
 	int n;
 	struct ere *e;
 	const char *err;
+	int depth;
 };
 
 static int parse_alt(struct parser *);
@@ -143,10 +145,13 @@ parse_atom(struct parser *ps)
 
 	switch (c) {
 	case '(':
+		if (++ps->depth > ERE_DEPTH_MAX)
+			return ps->err = "( ) nested too deeply", -1;
 		if ((n = parse_alt(ps)) < 0)
 			return -1;
 		if (*ps->p++ != ')')
 			return ps->err = "unmatched ( or )", -1;
+		ps->depth--;
 		return n;
 	case '[':
 		return parse_bracket(ps);

@@ -89,6 +89,32 @@ Test(checks, help_lists_every_type_and_option)
 	free(buf);
 }
 
+/* Each option of a type: in the man page and README's table as an
+ * option, its key in the reference config. */
+static void
+docs_name_options(const struct check_type *t, const char *man,
+    const char *readme, const char *ref)
+{
+	const struct check_option *o;
+	char want[128], *w;
+	const char *p;
+
+	for (o = t->options; o != NULL && o->option != NULL; o++) {
+		w = want + snprintf(want, sizeof(want), ".BI \\-\\-");
+		for (p = o->option; *p != '\0' && w < want + sizeof(want) - 3; p++) {
+			if (*p == '-')
+				*w++ = '\\';
+			*w++ = *p;
+		}
+		*w = '\0';
+		cr_expect_not_null(strstr(man, want), "probe.1 lacks %s", want);
+		snprintf(want, sizeof(want), "| `--%s ", o->option);
+		cr_expect_not_null(strstr(readme, want), "README lacks %s", want);
+		snprintf(want, sizeof(want), "%s = ", o->key);
+		cr_expect_not_null(strstr(ref, want), "reference.ini lacks %s", want);
+	}
+}
+
 /* The docs name every type: a section of its own in the man page, the
  * README and the reference config, and its command-line option. */
 Test(checks, the_docs_name_every_type)
@@ -110,6 +136,7 @@ Test(checks, the_docs_name_every_type)
 		snprintf(want, sizeof(want), "[%s \"", n);
 		cr_expect_not_null(strstr(readme, want), "README lacks %s", want);
 		cr_expect_not_null(strstr(ref, want), "reference.ini lacks %s", want);
+		docs_name_options(check_types[i], man, readme, ref);
 	}
 	free(man);
 	free(readme);

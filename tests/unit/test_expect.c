@@ -69,6 +69,9 @@ Test(ere, bad_patterns)
 		{ "a{1", "invalid count in { }" }, { "a{x}", "invalid count in { }" },
 		{ "[[.a.]]", "collating elements ([. .], [= =]) are not supported" },
 		{ "((a{255}){255})", "too large a pattern *" },
+		{ "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		    "(a)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+		    "( ) nested too deeply" },
 	};
 	struct ere e;
 	size_t i;
