@@ -10,6 +10,8 @@
 #   ECDSA certificate and its CA),
 #   one grpc check against the gRPC project's Node health server (h2c),
 #   curl -fsS (http and https), wget --spider, a Python urllib one-liner;
+# then the cost of body assertions and certificate dates, each against the
+# same check without them, taking turns (bench/turns.py, TURNS rounds);
 # then 200 probes of each build started at once with a 1 s deadline.
 # Writes docs/performance.md (table) and docs/performance.png (chart);
 # raw results in build/bench/. RUNS (default 300) runs each after warm-up.
@@ -17,6 +19,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 RUNS=${RUNS:-300}
+TURNS=${TURNS:-$((RUNS * 2))}
 OUT=$ROOT/build/bench
 mkdir -p "$OUT"
 "$ROOT/scripts/deps.sh" build bench static node
@@ -50,6 +53,12 @@ cat >"$T/https.ini" <<EOT
 url = $TURL
 ca_file = $T/certs/ca.crt
 EOT
+JURL=http://127.0.0.1:$PORT/actuator/health
+printf '[http "app"]\nurl = %s\n' "$JURL" >"$T/json.ini"
+printf '[http "app"]\nurl = %s\nexpect_json = /status == "UP"\nexpect_json = /components/db/status == "UP"\n' \
+	"$JURL" >"$T/json-expect.ini"
+printf '[http "app"]\nurl = %s\nexpect_body_regex = "status":"UP"\n' "$JURL" >"$T/json-regex.ini"
+printf '%s\ncert_min_validity = 14d\n' "$(cat "$T/https.ini")" >"$T/https-dates.ini"
 cat >"$T/full.ini" <<EOT
 [http "app"]
 url = $URL
@@ -96,6 +105,24 @@ while IFS='|' read -r name cmd; do
 	done
 	echo "$name|$max"
 done <"$OUT/commands" >"$OUT/maxrss"
+# Body assertions and certificate dates: what each adds to the same
+# check without it, in CPU time, taking turns so that drift falls on both.
+pairs=(
+	"http|$T/json.ini|expect_json (2)|$T/json-expect.ini"
+	"http|$T/json.ini|expect_body_regex|$T/json-regex.ini"
+	"https|$T/https.ini|cert_min_validity|$T/https-dates.ini"
+)
+for build in static dynamic; do
+	exe=$ROOT/bin/probe-static
+	[ $build = dynamic ] && exe=$ROOT/bin/probe
+	for pair in "${pairs[@]}"; do
+		IFS='|' read -r base bini what wini <<<"$pair"
+		"$exe" -q -c "$wini" || { echo "bench: $build $what fails" >&2; exit 1; }
+		python3 "$HERE/turns.py" "$TURNS" "$exe" -q -c "$bini" -- "$exe" -q -c "$wini" |
+			awk -v b="$build" -v base="$base" -v w="$what" \
+				'{ cpu[NR] = $1 } END { printf "%s|%s|%s|%.3f|%.3f\n", b, base, w, cpu[1], cpu[2] }'
+	done
+done >"$OUT/assertions"
 # 200 probes started at once with a 1 s deadline, as exec probes on a
 # node in a rolling restart: how many are healthy, per build, per round.
 cat >"$T/swarm.ini" <<EOT

@@ -4,9 +4,13 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# nginx_start DIR: nginx on loopback answering /health with 200, over HTTP
-# on $PORT and over HTTPS on $TPORT (certificates in DIR/certs, made by
+# nginx_start DIR: nginx on loopback answering /health with 200 and
+# /actuator/health with Spring Boot's JSON, over HTTP on $PORT and over
+# HTTPS on $TPORT (certificates in DIR/certs, made by
 # tests/helpers/mkcerts.sh); nginx_stop DIR ends it.
+# What Spring Boot's /actuator/health answers with its usual components.
+ACTUATOR='{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL","validationQuery":"isValid()"}},"diskSpace":{"status":"UP","details":{"total":107374182400,"free":53687091200,"threshold":10485760,"path":"/data/.","exists":true}},"livenessState":{"status":"UP"},"ping":{"status":"UP"},"readinessState":{"status":"UP"}},"groups":["liveness","readiness"]}'
+
 nginx_start() {
 	PORT=$(free_port)
 	TPORT=$(free_port)
@@ -20,7 +24,12 @@ events { worker_connections 1024; }
 http {
     access_log off;
     client_body_temp_path $1;
-    server { listen 127.0.0.1:$PORT; location /health { return 200 "ok\n"; } }
+    default_type application/json;
+    server {
+        listen 127.0.0.1:$PORT;
+        location /health { return 200 "ok\n"; }
+        location /actuator/health { return 200 '$ACTUATOR'; }
+    }
     server {
         listen 127.0.0.1:$TPORT ssl;
         ssl_certificate $1/certs/ip.crt;

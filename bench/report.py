@@ -97,6 +97,23 @@ for build, rnd, bare, res in swarm:
     ok, slowest = res.split(" ok, ")[0], res.rsplit("slowest ", 1)[-1]
     lines.append("| %s | %s | %s ms | %s | %s |" % (build, rnd, bare, ok, slowest))
 lines.append("")
+asserts = [l.split("|") for l in open(os.path.join(out, "assertions")).read().split("\n") if l]
+lines += [
+    "Body assertions and certificate dates, each against the same check",
+    "without it (an http check of Spring Boot's `/actuator/health` JSON from",
+    "nginx; the https check above), CPU per run (user+sys of the whole",
+    "process tree), the two taking turns (`bench/turns.py`) so that the",
+    "machine's drift falls on both alike. Target: at most 10% more.",
+    "",
+    "| build | check | with | CPU without | CPU with | more | target |",
+    "|---|---|---|---:|---:|---:|---|",
+]
+for build, base, what, without, with_ in asserts:
+    more = float(with_) / float(without) - 1
+    lines.append("| %s | %s | %s | %.3f ms | %.3f ms | %+.1f%% | %s |" % (
+        build, base, what, float(without), float(with_), more * 100,
+        "met" if more <= 0.10 else "missed"))
+lines.append("")
 head = next(i for i, l in enumerate(lines) if l.startswith("| command"))
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines[head:]) + "\n")
 
