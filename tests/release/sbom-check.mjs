@@ -72,8 +72,8 @@ for (let i = 0; i + 1 < args.length; i += 2) {
     files.length > 0 && gone === "", `not listed: ${gone}`);
   // libgcc comes from gcc-N, or gcc-N-cross for a cross build.
   const names = bom.components.map((c) => c.name.replace(/^gcc-\d+(-cross)?$/, "gcc")).sort().join(" ");
-  check(`${name}: curl, mbedTLS, nghttp2, libmicrohttpd, inih, musl and libgcc`,
-    names === "curl gcc libinih libmicrohttpd mbedtls musl nghttp2", names);
+  check(`${name}: curl, mbedTLS, nghttp2, libmicrohttpd, cJSON, inih, musl and libgcc`,
+    names === "cjson curl gcc libinih libmicrohttpd mbedtls musl nghttp2", names);
   const strings = fs.readFileSync(bin).toString("latin1");
   for (const c of bom.components.filter((c) => EMBEDS[c.name])) {
     check(`${name}: ${c.name} ${c.version} is the version in the binary`,
