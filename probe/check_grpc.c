@@ -279,7 +279,7 @@ judge(const struct grpc_check *g, CURL *curl, const struct reply *r,
 /* A failed transfer's reason; HTTP/2 failures in words of our own. */
 static int
 failure(const struct grpc_check *g, CURL *curl, CURLcode rc, const char *errbuf,
-    const struct reply *r, long timeout_ms, struct check_result *res)
+    const struct reply *r, long timeout_ms, double deadline, struct check_result *res)
 {
 	char hostport[300];
 	struct curlx_peer p;
@@ -308,6 +308,7 @@ failure(const struct grpc_check *g, CURL *curl, CURLcode rc, const char *errbuf,
 	p.secure = g->tls;
 	p.got_status = r->lines > 0;
 	p.timeout_ms = timeout_ms;
+	p.left_ms = (long)(deadline - now_ms());
 	return curlx_failure(res, curl, rc, errbuf, &g->t, &p);
 }
 
@@ -392,7 +393,7 @@ grpc_run(const struct check *c, long timeout_ms, struct check_result *res)
 	if (answered == 1)
 		ret = judge(g, curl, r, res);
 	else if (answered == 0)
-		ret = failure(g, curl, rc, errbuf, r, timeout_ms, res);
+		ret = failure(g, curl, rc, errbuf, r, timeout_ms, start + (double)timeout_ms, res);
 out:
 	curl_slist_free_all(headers);
 	curl_slist_free_all(ct);

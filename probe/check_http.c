@@ -258,7 +258,7 @@ url_for_people(const char *url)
 static int
 failure(struct check_result *res, const struct http_check *h, CURL *curl,
     CURLcode rc, const char *errbuf, const char *url, long timeout_ms,
-    const struct body *b)
+    double deadline, const struct body *b)
 {
 	char host[256] = "?", hostport[300] = "?";
 	struct curlx_peer p;
@@ -272,6 +272,7 @@ failure(struct check_result *res, const struct http_check *h, CURL *curl,
 	p.secure = strncasecmp(url, "https://", 8) == 0;
 	p.got_status = b->lines > 0;
 	p.timeout_ms = timeout_ms;
+	p.left_ms = (long)(deadline - now_ms());
 	p.redirects_max = REDIRECTS_MAX;
 	return curlx_failure(res, curl, rc, errbuf, &h->tls, &p);
 }
@@ -419,7 +420,7 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 		curl_easy_setopt(curl, CURLOPT_URL, url);
 		rc = curl_easy_perform(curl);
 		if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && body->stopped)) {
-			ret = failure(res, h, curl, rc, errbuf, url, timeout_ms, body);
+			ret = failure(res, h, curl, rc, errbuf, url, timeout_ms, deadline, body);
 			goto out;
 		}
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #define PEM_SCAN_MAX (64 * 1024)	/* where a PEM file's first block must start */
+#define DATES_LEFT_MIN_MS 50	/* time worth a connection to read the dates */
 
 void
 curlx_setup(CURL *curl, char *errbuf, long timeout_ms)
@@ -311,7 +312,7 @@ tls_is_mbedtls(void)
  * version, tested). An untrusted chain comes first, as OpenSSL stops
  * there; then the dates, then the name.
  */
-static void
+static int
 cert_reason(CURL *curl, const char *errbuf, const char *host, char *buf,
     size_t len)
 {
@@ -344,6 +345,39 @@ cert_reason(CURL *curl, const char *errbuf, const char *host, char *buf,
 	else if (v == 2 || (v >= 18 && v <= 21) || v == 24 || v == 27)
 		why = UNTRUSTED;
 	snprintf(buf, len, "%s%s", text[why], why == NAME ? host : "");
+	return why == EXPIRED || why == FUTURE;
+}
+
+static void server_chain(CURL *, mbedtls_x509_crt *);
+
+/*
+ * The server's certificate was refused for its dates: which one, and
+ * when? OpenSSL keeps no chain of a failed handshake, so connect again
+ * only to read it (CONNECT_ONLY: no request is sent, nothing trusted)
+ * within left_ms. Replaces msg when a certificate the server sent is
+ * out of its dates; else msg stays.
+ */
+static void
+dates_reason(CURL *curl, long left_ms, char *msg, size_t len)
+{
+	mbedtls_x509_crt chain;
+	char dated[PROBE_MSG_MAX];
+
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, left_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
+	if (curl_easy_perform(curl) != CURLE_OK)
+		return;
+	mbedtls_x509_crt_init(&chain);
+	server_chain(curl, &chain);
+	if (chain.raw.p != NULL &&
+	    certs_dates(&chain, 0, time(NULL), dated, sizeof(dated)) != 0)
+		snprintf(msg, len, "%s", dated);
+	mbedtls_x509_crt_free(&chain);
 }
 
 /* A TLS failure in words of our own; returns -1 if rc is not one. */
@@ -355,7 +389,9 @@ tls_failure(struct check_result *res, CURL *curl, CURLcode rc, const char *errbu
 
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
-		cert_reason(curl, errbuf, p->host, msg, sizeof(msg));
+		if (cert_reason(curl, errbuf, p->host, msg, sizeof(msg)) &&
+		    p->left_ms >= DATES_LEFT_MIN_MS)
+			dates_reason(curl, p->left_ms, msg, sizeof(msg));
 		return result_set(res, PROBE_UNHEALTHY, "%s", msg);
 	case CURLE_SSL_CACERT_BADFILE:
 		return result_set(res, PROBE_UNHEALTHY, "ca_file %s: no certificate "

@@ -85,6 +85,7 @@ struct curlx_peer {
 	int secure;		/* TLS was used */
 	int got_status;		/* a status line came */
 	long timeout_ms;
+	long left_ms;		/* of the deadline, for a second connection */
 	int redirects_max;
 };
 

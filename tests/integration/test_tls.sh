@@ -43,8 +43,8 @@ while read -r name port host msg; do
 done <<'EOT'
 a_name_that_matches_nothing other 127.0.0.1 certificate_is_not_valid_for_127.0.0.1
 IPv4_address_not_in_the_certificate ip2 127.0.0.2 certificate_is_not_valid_for_127.0.0.2
-expired expired 127.0.0.1 certificate_has_expired
-not_yet_valid future 127.0.0.1 certificate_is_not_yet_valid
+expired expired 127.0.0.1 certificate_for_127.0.0.1_expired_*_ago_(2020-02-01_00:00_UTC)
+not_yet_valid future 127.0.0.1 certificate_for_127.0.0.1_is_not_valid_before_2099-01-01_00:00_UTC_(in_*)
 self-signed,_no_ca_file self 127.0.0.1 certificate_is_not_signed_by_a_trusted_CA
 signed_by_another_CA foreign 127.0.0.1 certificate_is_not_signed_by_a_trusted_CA
 chain_missing_its_intermediate nochain 127.0.0.1 certificate_is_not_signed_by_a_trusted_CA
