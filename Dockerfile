@@ -37,7 +37,7 @@ COPY --from=build /out/probe /probe
 # What is inside /probe, component by component (scripts/sbom.py).
 COPY --from=build /out/probe.cdx.json /sbom.cdx.json
 LABEL dev.probe.sbom="/sbom.cdx.json" \
-      dev.probe.sbom.format="CycloneDX 1.5 JSON"
+      dev.probe.sbom.format="CycloneDX 1.6 JSON"
 USER 65532:65532
 ENTRYPOINT ["/probe"]
 CMD ["--help"]

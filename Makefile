@@ -220,7 +220,7 @@ release-test: release
 	@$(DEPS) node
 	cd tests/release && npm ci --no-audit --no-fund --loglevel=error
 	cd dist && sha256sum -c SHA256SUMS
-	node tests/release/sbom-check.mjs \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null) node tests/release/sbom-check.mjs \
 		dist/probe-linux-amd64 build/static/x86_64/obj/probe.map \
 		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map
 

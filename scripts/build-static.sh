@@ -319,7 +319,7 @@ if [ -n "${HOOKS:-}" ]; then
 fi
 
 # 8. Its SBOM, OUT.cdx.json, from the linker's map: what went in.
-python3 "$ROOT/scripts/sbom.py" "$OUT.cdx.json" "$OUT" "$W/obj/probe.map" "$ARCH" "$W/src" \
+SBOM_SOURCES=$DL python3 "$ROOT/scripts/sbom.py" "$OUT.cdx.json" "$OUT" "$W/obj/probe.map" "$ARCH" "$W/src" \
 	"curl=$CURL_VERSION=$CURL_ORIG=$CURL_SHA256" \
 	"mbedtls=$MBEDTLS_VERSION=$MBEDTLS_ORIG=$MBEDTLS_SHA256" \
 	"nghttp2=$NGHTTP2_VERSION=$NGHTTP2_ORIG=$NGHTTP2_SHA256" \

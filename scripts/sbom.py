@@ -48,12 +48,26 @@ def die(msg):
     sys.exit("sbom: " + msg)
 
 
-def sha256(path):
-    h = hashlib.sha256()
+def digest(path, alg):
+    h = hashlib.new(alg)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 16), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def sha256(path):
+    return digest(path, "sha256")
+
+
+def sha512_hashes(paths):
+    """BSI TR-03183-2 wants a SHA-512 of each component: of each file that
+    went into the binary (a source tarball, an archive linked)."""
+    return [{"alg": "SHA-512", "content": digest(p, "sha512")} for p in paths]
+
+
+def filenames(paths):
+    return [{"name": "bsi:component:filename", "value": os.path.basename(p)} for p in paths]
 
 
 def linked_files(map_path):
@@ -110,6 +124,10 @@ def built_component(spec, src_root, files):
               for p in patches(os.path.join(src_root, name))]
     props += [{"name": "probe:linked", "value": f"{os.path.basename(a)} sha256:{sha256(a)}"}
               for a in archives]
+    props += filenames(archives)
+    tarball = os.path.join(os.environ.get("SBOM_SOURCES", src_root), orig)
+    if not os.path.exists(tarball):
+        die(f"{tarball}: the source tarball of {name} is missing (set SBOM_SOURCES)")
     return {
         "type": "library",
         "bom-ref": f"pkg:deb/debian/{name}@{debver}?arch=source",
@@ -117,7 +135,7 @@ def built_component(spec, src_root, files):
         "version": upstream,
         "purl": f"pkg:deb/debian/{name}@{debver}?arch=source",
         "licenses": [{"expression": meta["license"]}],
-        "hashes": [{"alg": "SHA-256", "content": orig_sha}],
+        "hashes": [{"alg": "SHA-256", "content": orig_sha}] + sha512_hashes([tarball] + archives),
         "externalReferences": [{"type": "website", "url": meta["url"]}],
         "properties": props,
     }, set(archives)
@@ -146,7 +164,8 @@ def debian_components(files):
             "version": re.sub(r"^\d+:", "", c["version"]).rsplit("-", 1)[0],
             "purl": ref,
             "licenses": [{"expression": DEB_LICENSES[source]}],
-            "properties": [{"name": "debian:package", "value": c["pkg"]},
+            "hashes": sha512_hashes(c["files"]),
+            "properties": filenames(c["files"]) + [{"name": "debian:package", "value": c["pkg"]},
                            {"name": "debian:version", "value": c["version"]},
                            {"name": "debian:source-version", "value": c["source_version"]}] +
                           [{"name": "probe:linked",
@@ -194,7 +213,7 @@ def main():
                                 capture_output=True, text=True).stdout.strip()
     except OSError:  # no git (an image build): the commit is not known
         commit = ""
-    digest = sha256(binary)
+    bin_sha256 = sha256(binary)
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
     when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     probe = {
@@ -203,18 +222,28 @@ def main():
         "name": "probe",
         "version": version,
         "licenses": [{"license": {"id": "MIT"}}],
-        "hashes": [{"alg": "SHA-256", "content": digest}],
-        "properties": [{"name": "probe:arch", "value": arch},
+        "hashes": [{"alg": "SHA-256", "content": bin_sha256},
+                   {"alg": "SHA-512", "content": digest(binary, "sha512")}],
+        # Its name as released (dist/, make release).
+        "properties": [{"name": "bsi:component:filename", "value": "probe-linux-" +
+                        {"x86_64": "amd64", "aarch64": "arm64"}.get(arch, arch)},
+                       {"name": "bsi:component:executable", "value": "executable"},
+                       {"name": "bsi:component:archive", "value": "no archive"},
+                       {"name": "probe:arch", "value": arch},
                        {"name": "probe:linkage", "value": "static"}] +
                       ([{"name": "probe:commit", "value": commit}] if commit else []),
     }
     bom = {
         "bomFormat": "CycloneDX",
-        "specVersion": "1.5",
-        "serialNumber": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "probe:" + digest)),
+        "specVersion": "1.6",
+        "serialNumber": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "probe:" + bin_sha256)),
         "version": 1,
         "metadata": {
             "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "lifecycles": [{"phase": "build"}],
+            "manufacturer": {"name": "The probe authors",
+                             "url": ["https://github.com/probe-health/probe"]},
+            "authors": [{"name": "The probe authors"}],
             "tools": {"components": [{"type": "application", "name": "probe scripts/sbom.py"}]},
             "component": probe,
         },

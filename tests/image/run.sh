@@ -118,7 +118,7 @@ import hashlib, json, sys
 root = sys.argv[1]
 bom = json.load(open(root + "/sbom.cdx.json"))
 digest = hashlib.sha256(open(root + "/probe", "rb").read()).hexdigest()
-assert bom["specVersion"] == "1.5", bom["specVersion"]
+assert bom["specVersion"] == "1.6", bom["specVersion"]
 assert bom["metadata"]["component"]["hashes"][0]["content"] == digest
 assert {"curl", "mbedtls", "musl"} <= {c["name"] for c in bom["components"]}
 PY

@@ -1,7 +1,9 @@
 // sbom-check.mjs BINARY MAP...: the SBOM next to each static binary
 // (BINARY.cdx.json), checked.
-// 1. It is valid CycloneDX 1.5 JSON: the published schema, strict, through
-//    @cyclonedx/cyclonedx-library's validator.
+// 1. It is valid CycloneDX 1.6 JSON: the published schema, strict, through
+//    @cyclonedx/cyclonedx-library's validator, with what BSI TR-03183-2
+//    (the EU Cyber Resilience Act's guidance) asks: the SBOM's creator and
+//    its timestamp (the commit's), and a SHA-512 of every component.
 // 2. It describes this binary: the main component's SHA-256 is the file's.
 // 3. It lists every library the binary links: each archive and object the
 //    linker took members from (its map file, MAP) is in a component, by
@@ -48,7 +50,9 @@ function missing(bom, files) {
 // their archives' hashes in the link map identify them.
 const EMBEDS = { curl: (v) => `${v}\0`, nghttp2: (v) => `${v}\0` };
 
-const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot5);
+const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+const commitTime = process.env.SOURCE_DATE_EPOCH
+  ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString().replace(".000Z", "Z") : null;
 const args = process.argv.slice(2);
 for (let i = 0; i + 1 < args.length; i += 2) {
   const [bin, map] = [args[i], args[i + 1]];
@@ -63,7 +67,17 @@ for (let i = 0; i + 1 < args.length; i += 2) {
     continue;
   }
   const errors = await validator.validate(text);
-  check(`${name}: valid CycloneDX 1.5 (strict schema)`, errors === null, JSON.stringify(errors));
+  check(`${name}: valid CycloneDX 1.6 (strict schema)`, errors === null, JSON.stringify(errors));
+  check(`${name}: its creator and timestamp (TR-03183-2)`,
+    bom.metadata?.manufacturer?.name && bom.metadata?.manufacturer?.url?.length &&
+    (commitTime === null || bom.metadata?.timestamp === commitTime),
+    `${JSON.stringify(bom.metadata?.manufacturer)} ${bom.metadata?.timestamp} (commit: ${commitTime})`);
+  const noSha512 = [bom.metadata?.component, ...bom.components]
+    .filter((c) => !(c?.hashes ?? []).some((h) => h.alg === "SHA-512" && /^[0-9a-f]{128}$/.test(h.content)))
+    .map((c) => c?.name);
+  check(`${name}: a SHA-512 of every component (TR-03183-2)`, noSha512.length === 0, noSha512.join(", "));
+  check(`${name}: the binary's SHA-512`, bom.metadata?.component?.hashes?.some((h) =>
+    h.alg === "SHA-512" && h.content === crypto.createHash("sha512").update(fs.readFileSync(bin)).digest("hex")));
   check(`${name}: it describes this binary (SHA-256)`,
     bom.metadata?.component?.hashes?.[0]?.content === sha256(bin));
   const files = linked(map);
