@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct body b;
+	static struct body *b;
 	struct http_check h;
 	char needle[64], host[256], err[256], *shown, *url;
 	const uint8_t *nul, *p, *end;
@@ -30,16 +30,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = (size_t)(end - data - 1);
 	memcpy(needle, data + 1, n);
 	needle[n] = '\0';
-	memset(&b, 0, sizeof(b));
-	b.needle = n > 0 && strlen(needle) > 0 ? needle : NULL;
-	for (p = data + 1 + n; p < end && !b.stopped; p += chunk) {
+	if (b == NULL && (b = malloc(sizeof(*b) + EXPECT_BODY_MAX + 1)) == NULL)
+		return 0;
+	memset(b, 0, sizeof(*b));
+	/* The kubelet's cap, or the body assertions' (the needle's length
+	 * byte's high bit). */
+	b->cap = data[0] & 0x80 ? EXPECT_BODY_MAX : BODY_MAX;
+	b->needle = n > 0 && strlen(needle) > 0 ? needle : NULL;
+	for (p = data + 1 + n; p < end && !b->stopped; p += chunk) {
 		chunk = (size_t)(*p++ % 97) + 1;
 		if (chunk > (size_t)(end - p))
 			chunk = (size_t)(end - p);
-		if (on_body((char *)(uintptr_t)p, 1, chunk, &b) != chunk && !b.stopped)
+		if (on_body((char *)(uintptr_t)p, 1, chunk, b) != chunk && !b->stopped)
 			abort();
 	}
-	if (b.len > sizeof(b.buf))
+	if (b->len > b->cap || (b->len > 0 && b->buf[b->len] != '\0'))
 		abort();
 	if (nul != NULL && (url = strndup((const char *)nul + 1,
 	    size - (size_t)(nul - data) - 1)) != NULL) {
