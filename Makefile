@@ -186,7 +186,7 @@ STATIC_BIN = bin/probe-static
 STATIC_RUN =
 else
 STATIC_BIN = bin/probe-static-$(ARCH)
-STATIC_RUN = scripts/binfmt.sh && PROBE_TEST_EMULATED=1
+STATIC_RUN = scripts/binfmt.sh && PROBE_TEST_EMULATED=$(ARCH)
 endif
 
 static:

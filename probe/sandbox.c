@@ -41,6 +41,8 @@
 #define SANDBOX_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define SANDBOX_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__) && defined(__ARMEL__)
+#define SANDBOX_ARCH AUDIT_ARCH_ARM
 #else
 #error "sandbox.c: no seccomp filter for this architecture"
 #endif
@@ -71,29 +73,48 @@ struct call {
 
 #define C(n) { SYS_##n, #n }
 
-/* Every check: memory, time, signals, its own descriptors, exit. */
+/*
+ * Every check: memory, time, signals, its own descriptors, exit. The
+ * numbers are the target's own (its <sys/syscall.h>); where an
+ * architecture names a call differently, each of its names is listed:
+ * 32-bit ARM has mmap2, _llseek, fstatat64, the *32 ids, and for each
+ * call with a time both the old one and its 64-bit-time twin, which musl
+ * tries first.
+ */
 static const struct call base_calls[] = {
 	C(read), C(write), C(readv), C(writev), C(pread64), C(close), C(dup),
-	C(dup3), C(pipe2), C(fcntl), C(lseek), C(fstat), C(newfstatat),
-	C(statx), C(fstatfs), C(openat), C(readlinkat), C(faccessat),
-	C(getcwd), C(exit), C(exit_group), C(rt_sigprocmask), C(rt_sigreturn),
-	C(sigaltstack), C(restart_syscall), C(brk), C(mmap), C(munmap),
-	C(mremap), C(madvise), C(mprotect), C(futex), C(set_robust_list),
-	C(set_tid_address), C(getpid), C(gettid), C(getppid),
-	C(getuid), C(geteuid), C(getgid), C(getegid), C(clock_gettime),
-	C(clock_getres), C(clock_nanosleep), C(nanosleep), C(gettimeofday),
-	C(getrandom), C(sysinfo), C(uname), C(sched_yield),
-	C(sched_getaffinity), C(prlimit64), C(getrlimit), C(ppoll),
-	C(pselect6),
+	C(dup3), C(pipe2), C(fcntl), C(lseek), C(fstat), C(statx),
+	C(fstatfs), C(openat), C(readlinkat), C(faccessat), C(getcwd),
+	C(exit), C(exit_group), C(rt_sigprocmask), C(rt_sigreturn),
+	C(sigaltstack), C(restart_syscall), C(brk), C(munmap), C(mremap),
+	C(madvise), C(mprotect), C(futex), C(set_robust_list),
+	C(set_tid_address), C(getpid), C(gettid), C(getppid), C(getuid),
+	C(geteuid), C(getgid), C(getegid), C(nanosleep), C(getrandom),
+	C(sysinfo), C(uname), C(sched_yield), C(sched_getaffinity),
+	C(prlimit64), C(ppoll), C(pselect6),
 #ifdef SYS_rseq
 	C(rseq),
 #endif
 #ifdef SYS_faccessat2	/* glibc's realpath() of a path with a trailing slash */
 	C(faccessat2),
 #endif
-#ifdef SYS_open
+#if defined(__x86_64__) || defined(__aarch64__)
+	C(newfstatat), C(mmap), C(clock_gettime), C(clock_getres),
+	C(clock_nanosleep), C(gettimeofday), C(getrlimit),
+#endif
+#if defined(__x86_64__)
 	C(open), C(stat), C(lstat), C(access), C(readlink), C(dup2), C(poll),
 	C(select), C(time), C(arch_prctl),
+#endif
+#if defined(__arm__)
+	C(mmap2), C(_llseek), C(fstat64), C(fstatat64), C(fcntl64),
+	C(fstatfs64), C(ugetrlimit), C(getuid32), C(geteuid32), C(getgid32),
+	C(getegid32), C(clock_gettime32), C(clock_gettime64),
+	C(clock_getres_time32), C(clock_getres_time64), C(clock_nanosleep_time32),
+	C(clock_nanosleep_time64), C(gettimeofday_time32), C(futex_time64),
+	C(ppoll_time64), C(pselect6_time64), C(_newselect), C(poll),
+	C(sigreturn), C(open), C(stat64), C(lstat64), C(access), C(readlink),
+	C(dup2),
 #endif
 };
 
@@ -103,17 +124,26 @@ static const struct call net_calls[] = {
 	C(getsockname), C(getpeername), C(sendto), C(recvfrom), C(sendmsg),
 	C(recvmsg), C(sendmmsg), C(recvmmsg), C(shutdown), C(socketpair),
 	C(eventfd2), C(statfs),
+#if defined(__arm__)
+	C(statfs64), C(recvmmsg_time64), C(send), C(recv),
+#endif
 };
 
 /* mount: mountinfo and the mount point. */
 static const struct call mount_calls[] = {
 	C(statfs),
+#if defined(__arm__)
+	C(statfs64),
+#endif
 };
 
 /* writable: the test file. */
 static const struct call writable_calls[] = {
 	C(statfs), C(flock), C(fsync), C(fdatasync), C(unlinkat), C(pwrite64),
 	C(ftruncate),
+#if defined(__arm__)
+	C(statfs64), C(ftruncate64),
+#endif
 };
 
 /* Never allowed: named when a check makes them. */

@@ -27,9 +27,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NATIVE=$(uname -m)
 ARCH=${ARCH:-$NATIVE}
 case $ARCH in
-x86_64) TRIPLE=x86_64-linux-gnu ;;
-aarch64) TRIPLE=aarch64-linux-gnu ;;
-*) echo "build-static: unknown ARCH '$ARCH' (use x86_64 or aarch64)" >&2; exit 2 ;;
+x86_64) TRIPLE=x86_64-linux-gnu QEMU=x86_64 ;;
+aarch64) TRIPLE=aarch64-linux-gnu QEMU=aarch64 ;;
+armv7) TRIPLE=arm-linux-gnueabihf QEMU=arm DEB_ARCH=armhf MUSL=arm-linux-musleabihf ;;
+*) echo "build-static: unknown ARCH '$ARCH' (use x86_64, aarch64 or armv7)" >&2; exit 2 ;;
 esac
 if [ "$ARCH" = "$NATIVE" ]; then
 	OUT=${1:-$ROOT/bin/probe-static}
@@ -96,17 +97,31 @@ say() { echo "build-static: $*" >&2; }
 "$ROOT/scripts/deps.sh" build static
 CC=musl-gcc
 CROSS=""
+# The target's musl, inih and kernel headers: installed as packages of a
+# second dpkg architecture (arm64), or unpacked into a sysroot of our own
+# (armv7: scripts/apt-target.sh), whose files sbom.py finds in its manifest.
+SYSROOT=""
 if [ "$ARCH" != "$NATIVE" ]; then
 	"$ROOT/scripts/deps.sh" "$ARCH"
-	# musl-gcc for the target: the cross compiler with musl's specs.
+	specs=/usr/lib/$ARCH-linux-musl/musl-gcc.specs
 	mkdir -p "$W/bin"
+	if [ -n "${DEB_ARCH:-}" ]; then
+		SYSROOT=$W/sysroot
+		"$ROOT/scripts/apt-target.sh" "$DEB_ARCH" "$SYSROOT" musl-dev libinih-dev linux-libc-dev
+		sed "s|/usr/|$SYSROOT/usr/|g" "$SYSROOT/usr/lib/$MUSL/musl-gcc.specs" >"$W/bin/musl-gcc.specs"
+		specs=$W/bin/musl-gcc.specs
+		export SBOM_MANIFEST=$SYSROOT/manifest
+		# Always static: then gcc links libc and libgcc as a group, and
+		# 32-bit ARM's libgcc needs raise() from libc (configure's tests).
+		static=-static
+	fi
+	# musl-gcc for the target: the cross compiler with musl's specs.
 	CC=$W/bin/$ARCH-linux-musl-gcc
-	printf '#!/bin/sh\nexec %s-gcc "$@" -specs /usr/lib/%s-linux-musl/musl-gcc.specs\n' \
-		"$TRIPLE" "$ARCH" >"$CC"
+	printf '#!/bin/sh\nexec %s-gcc "$@" -specs %s %s\n' "$TRIPLE" "$specs" "${static:-}" >"$CC"
 	chmod +x "$CC"
 	CROSS="-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=$ARCH
 		-DCMAKE_AR=/usr/bin/$TRIPLE-ar -DCMAKE_RANLIB=/usr/bin/$TRIPLE-ranlib
-		-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$ARCH-static"
+		-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$QEMU-static"
 fi
 LIB_CFLAGS="-ffunction-sections -fdata-sections $REPRO"
 
@@ -295,7 +310,7 @@ fi
 cp /usr/include/ini.h "$PREFIX/include/"
 rm -rf "$PREFIX/include/linux" "$PREFIX/include/asm" "$PREFIX/include/asm-generic"
 cp -r /usr/include/linux /usr/include/asm-generic "$PREFIX/include/"
-cp -r "/usr/include/$TRIPLE/asm" "$PREFIX/include/"
+cp -r "$SYSROOT/usr/include/$TRIPLE/asm" "$PREFIX/include/"
 
 # 7. probe itself, through the same Makefile rules as the dynamic build.
 # HOOKS=1: the test build with the sandbox's escape attempts, no SBOM.
@@ -308,7 +323,7 @@ say "building probe"
 make -C "$ROOT" -s BUILD="$OBJ" CC="$CC" HOOKS="${HOOKS:-}" \
 	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
-	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a $PREFIX/lib/libcjson.a /usr/lib/$TRIPLE/libinih.a -lpthread" \
+	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a $PREFIX/lib/libcjson.a $SYSROOT/usr/lib/$TRIPLE/libinih.a -lpthread" \
 	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-Map=$OBJ/probe.map" \
 	"$OBJ/bin/probe"
 mkdir -p "$(dirname "$OUT")"

@@ -23,6 +23,9 @@ for group in "$@"; do
 	# Cross builds for arm64: a second dpkg architecture for musl and inih.
 	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
 		cross=arm64 ;;
+	# armv7: the cross compiler only; the target's packages go to a
+	# sysroot (scripts/apt-target.sh), not to a second dpkg architecture.
+	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf qemu-user-static" ;;
 	vm) pkgs="$pkgs qemu-system-arm cpio gzip openssl" ;;
 	cluster) pkgs="$pkgs etcd-server containernetworking-plugins openssl curl iproute2 procps" ;;
 	kube) pkgs="$pkgs golang-go golang-github-modern-go-reflect2-dev containerd runc iproute2 util-linux" ;;

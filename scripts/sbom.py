@@ -85,8 +85,26 @@ def linked_files(map_path):
     return files
 
 
+def manifest_owner(path):
+    """(package, version, source, source version) of a file unpacked into a
+    sysroot by scripts/apt-target.sh, from its manifest, or None."""
+    manifest = os.environ.get("SBOM_MANIFEST")
+    if not manifest:
+        return None
+    real = os.path.realpath(path)
+    with open(manifest) as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) == 5 and os.path.realpath(fields[0]) == real:
+                return tuple(fields[1:])
+    return None
+
+
 def dpkg_owner(path):
     """(binary package, its version, source package) owning path."""
+    known = manifest_owner(path)
+    if known:
+        return known
     out = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
     if out.returncode != 0:
         # dpkg knows files by the path they were installed as.

@@ -8,7 +8,7 @@ http_case() {
 		echo '[http "app"]'
 		printf '%s\n' "$@"
 	} >"$T/h.ini"
-	run_probe -c "$T/h.ini"
+	run_until "$first" -c "$T/h.ini"
 	expect "$name" "$rc" "$first" "$max"
 }
 
@@ -31,7 +31,7 @@ http_case "redirect loop" 1 'unhealthy: http "app": more than 10 redirects' "" "
 http_case "redirect to another host is not followed (kubelet rule)" 0 "healthy: *" "" \
 	"url = $BASE/redirect-other"
 expect_line "another host's redirect counts as its 3xx" "ok    http      app  *  HTTP 302"
-http_case "follow_redirects = yes follows to another host" 1 \
+TRIES=$NAME_TRIES http_case "follow_redirects = yes follows to another host" 1 \
 	"unhealthy: http \"app\": cannot resolve host 'other.invalid'" "" \
 	"url = $BASE/redirect-other" "follow_redirects = yes"
 http_case "follow_redirects = no" 1 'unhealthy: http "app": HTTP 302' "" \

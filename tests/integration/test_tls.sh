@@ -21,7 +21,7 @@ tls_case() {
 		echo "url = $url"
 		printf '%s\n' "$@"
 	} >"$T/tls.ini"
-	run_probe -c "$T/tls.ini"
+	run_until "$first" -c "$T/tls.ini"
 	expect "tls: $name" "$rc" "$first"
 }
 
@@ -55,7 +55,7 @@ if [ -n "${PROBE_TEST_NS:-}" ]; then
 	# bind-mounted in this private mount namespace.
 	{ cat /etc/hosts; echo "127.0.0.1 app.probe.test"; } >"$T/hosts"
 	mount --bind "$T/hosts" /etc/hosts
-	tls_case "wildcard SAN" 0 "$OK" "https://app.probe.test:$(tport wild)/" "$CA"
+	TRIES=$NAME_TRIES tls_case "wildcard SAN" 0 "$OK" "https://app.probe.test:$(tport wild)/" "$CA"
 	tls_case "wildcard SAN, name outside it" 1 \
 		'unhealthy: http "a": certificate is not valid for 127.0.0.1' \
 		"https://127.0.0.1:$(tport wild)/" "$CA"

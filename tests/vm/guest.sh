@@ -54,6 +54,15 @@ expect "http: healthy" 0 "healthy: 1 of 1 checks passed (all, *ms)" -v --http ht
 line "http: -v says what confines the check" "^sandbox: seccomp and Landlock (ABI [0-9]*)$"
 sed -n 's/^sandbox: /# sandbox here: /p' /tmp/out
 expect "http: 404" 1 'unhealthy: http "127.0.0.1:8080/nope": HTTP 404' --http http://127.0.0.1:8080/nope
+# A name, through libcurl's resolver thread and musl's lookup in the hosts
+# file, 20 times: a lost wake-up between the two would show as a timeout.
+echo "127.0.0.1 localhost app.vm.test" >/etc/hosts
+n=0
+for i in $(seq 20); do
+	"$PROBE" -t 2s --http http://app.vm.test:8080/ok >/tmp/out 2>&1 && n=$((n + 1))
+done
+[ "$n" = 20 ] && pass "names: a name from /etc/hosts, 20 runs" ||
+	fail "names: a name from /etc/hosts" "$n of 20 healthy: $(head -n 1 /tmp/out)"
 expect "tcp: healthy" 0 "healthy: *" --tcp 127.0.0.1:8080
 expect "tcp: refused" 1 'unhealthy: tcp "127.0.0.1:1": connect to 127.0.0.1:1: connection refused' --tcp 127.0.0.1:1
 SILENT=http://127.0.0.1:9999/cgi-bin/hang

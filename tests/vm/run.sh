@@ -10,15 +10,19 @@
 # checkout, keyed by their versions: $PROBE_CACHE (default
 # /var/cache/probe-test)/vm.
 set -euo pipefail
-ARCH=${1:?usage: run.sh ARCH (aarch64)}
+ARCH=${1:?usage: run.sh ARCH (aarch64 or armv7)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${PROBE_CACHE:-/var/cache/probe-test}/vm
 case $ARCH in
 aarch64)
-	DEB_ARCH=arm64 QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+	DEB_ARCH=arm64 QEMU=qemu-system-aarch64 KMETA=linux-image-arm64
 	MACHINE=(-M virt -cpu cortex-a57) CONSOLE=ttyAMA0
 	;;
-*) echo "vm-test: no VM for ARCH=$ARCH (aarch64)" >&2; exit 2 ;;
+armv7)	# packages through a sysroot of our own (scripts/apt-target.sh)
+	DEB_ARCH=armhf QEMU=qemu-system-arm KMETA=linux-image-armmp SYSROOT=1
+	MACHINE=(-M virt -cpu cortex-a15) CONSOLE=ttyAMA0
+	;;
+*) echo "vm-test: no VM for ARCH=$ARCH (aarch64, armv7)" >&2; exit 2 ;;
 esac
 PROBE=$ROOT/bin/probe-static-$ARCH
 [ -x "$PROBE" ] && [ -x "$PROBE-hooks" ] || {
@@ -29,14 +33,26 @@ PROBE=$ROOT/bin/probe-static-$ARCH
 
 # The packages, as apt has them for DEB_ARCH: the kernel the meta-package
 # names now, and busybox-static.
-kernel=$(apt-cache depends "linux-image-$DEB_ARCH:$DEB_ARCH" 2>/dev/null |
-	sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p" | head -n 1)
-if [ -z "$kernel" ]; then
-	apt-get update -qq
-	kernel=$(apt-cache depends "linux-image-$DEB_ARCH:$DEB_ARCH" |
+if [ -n "${SYSROOT:-}" ]; then
+	kernel=$("$ROOT/scripts/apt-target.sh" "$DEB_ARCH" --kernel "$KMETA")
+else
+	kernel=$(apt-cache depends "$KMETA:$DEB_ARCH" 2>/dev/null |
 		sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p" | head -n 1)
 fi
+if [ -z "$kernel" ] && [ -z "${SYSROOT:-}" ]; then
+	apt-get update -qq
+	kernel=$(apt-cache depends "$KMETA:$DEB_ARCH" |
+		sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p" | head -n 1)
+fi
+[ -n "$kernel" ] || { echo "vm-test: no kernel package for $KMETA" >&2; exit 1; }
 fetch() {	# fetch PACKAGE: unpacked into $CACHE/PACKAGE_VERSION; prints that
+	if [ -n "${SYSROOT:-}" ]; then
+		# The sysroot's apt keys nothing by version: one directory per
+		# package, its manifest saying which version is in it.
+		"$ROOT/scripts/apt-target.sh" "$DEB_ARCH" "$CACHE/$DEB_ARCH/$1" "$1" >&2
+		echo "$CACHE/$DEB_ARCH/$1"
+		return
+	fi
 	local v dir
 	v=$(apt-cache policy "$1:$DEB_ARCH" | sed -n 's/^ *Candidate: //p')
 	dir=$CACHE/$DEB_ARCH/${1}_$v
