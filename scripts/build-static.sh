@@ -172,7 +172,9 @@ fi
 CACHE=${STATIC_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static}
 key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256 $CJSON_SHA256" |
 	sed "s|$ROOT|ROOT|g"; sed -n '/^# 2\. mbedTLS/,/^# 6\. inih/p' "$0"
-	"$CC" --version 2>&1 | head -n 1; } | sha256sum | cut -c1-20)
+	"$CC" --version 2>&1 | head -n 1
+	# a cross compiler's wrapper: its specs and flags
+	[ ! -f "$CC" ] || sed "s|$ROOT|ROOT|g" "$CC"; } | sha256sum | cut -c1-20)
 C=$CACHE/$ARCH-$key
 built_here=0
 if [ "$CACHE" != off ] && [ -f "$C/prefix/lib/libcurl.a" ] &&
