@@ -207,11 +207,12 @@ vm-test: static
 repro-test:
 	tests/repro.sh $(ARCH)
 
-# dist/: the static binaries for linux/amd64 and linux/arm64, the SBOM of
-# each (CycloneDX, NAME.cdx.json) and SHA256SUMS.
+# dist/: the static binaries for linux/amd64, linux/arm64 and linux/arm/v7,
+# the SBOM of each (CycloneDX, NAME.cdx.json) and SHA256SUMS.
 release:
 	$(MAKE) static ARCH=x86_64
 	$(MAKE) static ARCH=aarch64
+	$(MAKE) static ARCH=armv7
 	scripts/release.sh dist
 
 # The release checked: SHA256SUMS, and each SBOM against the CycloneDX
@@ -222,7 +223,8 @@ release-test: release
 	cd dist && sha256sum -c SHA256SUMS
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null) node tests/release/sbom-check.mjs \
 		dist/probe-linux-amd64 build/static/x86_64/obj/probe.map \
-		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map
+		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map \
+		dist/probe-linux-armv7 build/static/armv7/obj/probe.map
 
 # dist/probe_VERSION_ARCH.deb with Debian's tools (debian/): the static
 # binary, man page, examples; lintian must report no error.

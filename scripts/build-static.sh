@@ -324,7 +324,7 @@ OBJ=$W/obj
 say "building probe"
 make -C "$ROOT" -s BUILD="$OBJ" CC="$CC" HOOKS="${HOOKS:-}" \
 	CFLAGS="-Os $LIB_CFLAGS" \
-	LIBS_CFLAGS="-I$PREFIX/include -DCURL_STATICLIB" \
+	LIBS_CFLAGS="-isystem $PREFIX/include -DCURL_STATICLIB" \
 	LIBS="$PREFIX/lib/libcurl.a $PREFIX/lib/libnghttp2.a $PREFIX/lib/libmbedtls.a $PREFIX/lib/libmbedx509.a $PREFIX/lib/libmbedcrypto.a $PREFIX/lib/libmicrohttpd.a $PREFIX/lib/libcjson.a $SYSROOT/usr/lib/$TRIPLE/libinih.a -lpthread" \
 	LDFLAGS="-static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-Map=$OBJ/probe.map" \
 	"$OBJ/bin/probe"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # release.sh DIR: the release files in DIR, from the static builds in bin/
-# (make release builds them): probe-linux-amd64 and probe-linux-arm64,
-# each with its SBOM (NAME.cdx.json), and SHA256SUMS of them all.
+# (make release builds them): probe-linux-amd64, probe-linux-arm64 and
+# probe-linux-armv7, each with its SBOM (NAME.cdx.json), and SHA256SUMS of them all.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: release.sh DIR}
@@ -14,7 +14,7 @@ bin_for() {
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for pair in x86_64:amd64 aarch64:arm64; do
+for pair in x86_64:amd64 aarch64:arm64 armv7:armv7; do
 	arch=${pair%%:*}
 	name=probe-linux-${pair#*:}
 	src=$(bin_for "$arch")
