@@ -1,7 +1,7 @@
 # The probe as an image: one static executable at /probe and nothing else,
-# for linux/amd64 and linux/arm64 from one file.
+# for linux/amd64, linux/arm64 and linux/arm/v7 from one file.
 #   podman build -t probe .    (or docker build -t probe .)
-#   podman build --platform linux/amd64,linux/arm64 --manifest probe:0.1.0 \
+#   podman build --platform linux/amd64,linux/arm64,linux/arm/v7 --manifest probe:0.1.0 \
 #       --build-arg BUILDPLATFORM=linux/amd64 \
 #       --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) \
 #       --timestamp $(git log -1 --format=%ct) --no-cache .
@@ -18,11 +18,12 @@ ARG SOURCE_DATE_EPOCH=0
 WORKDIR /src
 COPY scripts/deps.sh scripts/
 RUN scripts/deps.sh build unit static && \
-    if [ "$TARGETARCH" = arm64 ]; then scripts/deps.sh aarch64; fi
+    if [ "$TARGETARCH" = arm64 ]; then scripts/deps.sh aarch64; fi && \
+    if [ "$TARGETARCH" = arm ]; then scripts/deps.sh armv7; fi
 COPY . .
 RUN make -s unit && \
     case "$TARGETARCH" in \
-    arm64) arch=aarch64 ;; amd64|"") arch=x86_64 ;; \
+    arm64) arch=aarch64 ;; arm) arch=armv7 ;; amd64|"") arch=x86_64 ;; \
     *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; \
     esac && \
     ARCH=$arch SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe

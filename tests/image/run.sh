@@ -8,7 +8,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 IMAGE=localhost/probe:test
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/containers.conf}
 
-"$ROOT/scripts/deps.sh" image test aarch64 || exit 1
+"$ROOT/scripts/deps.sh" image test aarch64 armv7 || exit 1
+# The platforms of the manifest list; an image's tag ends in its name
+# with '-' for '/' (arm-v7).
+PLATFORMS="amd64 arm64 arm/v7"
 "$ROOT/scripts/binfmt.sh" || exit 1
 "$HERE/base-image.sh" || exit 1
 MULTI=localhost/probe:multi
@@ -33,21 +36,22 @@ build() {
 		exit 1
 	fi
 }
-echo "# building $IMAGE-amd64 and -arm64, then the manifest list $MULTI"
+echo "# building $IMAGE-amd64, -arm64 and -arm-v7, then the manifest list $MULTI"
 start=$(date +%s)
 # One build per platform, then the list: Podman 4.3's --manifest with two
 # platforms loses an instance's manifest when a tag is built again.
 # Without the layer cache: a step taken from it (the final stage's LABEL,
 # the same for every commit) keeps the time of the build that made it,
 # and the image's id and digest with it.
-for arch in amd64 arm64; do
-	build /tmp/probe-image-build.log -q --no-cache --platform "linux/$arch" -t "$IMAGE-$arch"
+for arch in $PLATFORMS; do
+	build /tmp/probe-image-build.log -q --no-cache --platform "linux/$arch" -t "$IMAGE-${arch/\//-}"
 done
 podman tag "$IMAGE-amd64" "$IMAGE"
 podman manifest rm "$MULTI" >/dev/null 2>&1
 podman manifest create "$MULTI" >/dev/null &&
 	podman manifest add "$MULTI" "containers-storage:$IMAGE-amd64" >/dev/null &&
-	podman manifest add "$MULTI" "containers-storage:$IMAGE-arm64" >/dev/null ||
+	podman manifest add "$MULTI" "containers-storage:$IMAGE-arm64" >/dev/null &&
+	podman manifest add "$MULTI" "containers-storage:$IMAGE-arm-v7" >/dev/null ||
 	{ echo "image-test: podman manifest failed"; exit 1; }
 echo "# built in $(($(date +%s) - start))s"
 
@@ -57,7 +61,7 @@ cleanup() {
 	podman rm -f -i -t 0 probe-hc >/dev/null 2>&1
 	podman rm -f -i -t 0 probe-hc2 >/dev/null 2>&1
 	podman manifest rm "$MULTI" >/dev/null 2>&1
-	podman rmi "$IMAGE-amd64" "$IMAGE-arm64" "$IMAGE-again" >/dev/null 2>&1
+	podman rmi "$IMAGE-amd64" "$IMAGE-arm64" "$IMAGE-arm-v7" "$IMAGE-again" >/dev/null 2>&1
 	[ -n "${NS:-}" ] && ip netns delete "$NS" 2>/dev/null
 	kill "$httpd" ${httpd8080:-} 2>/dev/null
 	wait "$httpd" 2>/dev/null
@@ -84,23 +88,27 @@ podman manifest inspect "$MULTI" >"$T/manifest.json"
 platforms=$(python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(" ".join(sorted("%s/%s" % (x["platform"]["os"], x["platform"]["architecture"])
+print(" ".join(sorted("%s/%s%s" % (x["platform"]["os"], x["platform"]["architecture"],
+                                   "/" + x["platform"]["variant"] if x["platform"].get("variant") else "")
                       for x in m["manifests"])))
 ' "$T/manifest.json")
-[ "$platforms" = "linux/amd64 linux/arm64" ] && pass "manifest list: $platforms" ||
+[ "$platforms" = "linux/amd64 linux/arm/v7 linux/arm64" ] && pass "manifest list: $platforms" ||
 	fail "manifest list" "'$platforms'"
-for arch in amd64 arm64; do
-	got=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$IMAGE-$arch" 2>&1)
-	[ "$got" = "linux/$arch" ] && pass "the $arch image's config says $got" ||
+for arch in $PLATFORMS; do
+	tag=$IMAGE-${arch/\//-}
+	out=$T/${arch/\//-}.out
+	# (the variant, v7, is in the manifest list, checked above)
+	got=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$tag" 2>&1)
+	[ "$got" = "linux/${arch%%/*}" ] && pass "the $arch image's config says $got" ||
 		fail "the $arch image's config" "'$got'"
-	podman run --rm --platform "linux/$arch" --network host "$IMAGE-$arch" \
-		"http://127.0.0.1:$P/ok" >"$T/$arch.out" 2>&1
-	RC=$? OUT=$(cat "$T/$arch.out") FIRST=$(head -n 1 "$T/$arch.out") MS=0 ERR=
+	podman run --rm --platform "linux/$arch" --network host "$tag" \
+		"http://127.0.0.1:$P/ok" >"$out" 2>&1
+	RC=$? OUT=$(cat "$out") FIRST=$(head -n 1 "$out") MS=0 ERR=
 	expect "the $arch image runs: probe URL against a loopback server" 0 "healthy: 1 of 1 checks passed (all, *ms)"
 	file_arch=$(podman run --rm --platform "linux/$arch" -v "$T:/out" --user 0 \
-		"$IMAGE-$arch" install /out >/dev/null 2>&1 && file -b "$T/probe" | cut -d, -f2)
+		"$tag" install /out >/dev/null 2>&1 && file -b "$T/probe" | cut -d, -f1-2)
 	case "$arch:$file_arch" in
-	amd64:*x86-64*|arm64:*aarch64*) pass "the $arch image holds a$file_arch binary" ;;
+	amd64:*x86-64*|arm64:*aarch64*|arm/v7:*32-bit*ARM) pass "the $arch image holds: $file_arch" ;;
 	*) fail "the $arch image's binary" "'$file_arch'" ;;
 	esac
 	rm -f "$T/probe"
@@ -110,9 +118,10 @@ size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 [ "$size" -le 1572864 ] && pass "image size $size bytes (at most 1.5 MB)" ||
 	fail "image size" "$size bytes, more than 1.5 MB"
 # The SBOM in the image is the one of its /probe.
-for arch in amd64 arm64; do
-	mnt=$(podman image mount "$IMAGE-$arch")
-	label=$(podman image inspect --format '{{index .Labels "dev.probe.sbom"}}' "$IMAGE-$arch")
+for arch in $PLATFORMS; do
+	tag=$IMAGE-${arch/\//-}
+	mnt=$(podman image mount "$tag")
+	label=$(podman image inspect --format '{{index .Labels "dev.probe.sbom"}}' "$tag")
 	if [ -n "$mnt" ] && [ "$label" = /sbom.cdx.json ] && python3 - "$mnt" <<'PY'; then
 import hashlib, json, sys
 root = sys.argv[1]
@@ -126,7 +135,7 @@ PY
 	else
 		fail "the $arch image's SBOM" "label '$label', mount '$mnt'"
 	fi
-	podman image unmount "$IMAGE-$arch" >/dev/null 2>&1
+	podman image unmount "$tag" >/dev/null 2>&1
 done
 user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
 [ "$user" = 65532:65532 ] && pass "image runs as 65532:65532" || fail "image user" "$user"
