@@ -6,9 +6,11 @@
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
 #   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
-#   make vm-test ARCH=aarch64  the arm64 probe and its sandbox on an arm64 kernel (qemu-system)
+#     (ARCH=armv7: 32-bit ARM, armhf)
+#   make vm-test ARCH=aarch64  the arm64 probe and its sandbox on an arm64 kernel
+#     (qemu-system; ARCH=armv7 on an armv7 kernel)
 #   make repro-test two builds in two directories give the same bytes
-#   make release    dist/: static binaries for amd64 and arm64, SBOMs, SHA256SUMS
+#   make release    dist/: static binaries for amd64, arm64 and armv7, SBOMs, SHA256SUMS
 #   make release-test  the same, checked (checksums, SBOM schema and contents)
 #   make deb        dist/probe_VERSION_ARCH.deb (dpkg-buildpackage, lintian)
 #   make deb-test   that package installed, used and removed in a clean Debian
@@ -177,7 +179,7 @@ check: test-deps
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
 
-# ARCH=aarch64 cross-compiles; its tests run the arm64 binary through
+# ARCH=aarch64 or armv7 cross-compiles; its tests run the binary through
 # qemu-user, registered with binfmt_misc (scripts/binfmt.sh, as root).
 NATIVE_ARCH := $(shell uname -m)
 ARCH ?= $(NATIVE_ARCH)
