@@ -329,7 +329,6 @@ follow(const struct http_check *h, CURL *curl, long code, int hops,
 	return 1;
 }
 
-/* The verdict on the final response. */
 /* What was asked and answered, for -v. */
 static void
 http_detail(const struct http_check *h, const char *url, long code, int hops,
@@ -343,6 +342,7 @@ http_detail(const struct http_check *h, const char *url, long code, int hops,
 	free(shown);
 }
 
+/* The verdict on the final response. */
 static int
 judge(const struct http_check *h, const char *url, long code, int hops,
     const struct body *body, const char *tls_ok, struct check_result *res)
