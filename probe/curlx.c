@@ -348,8 +348,6 @@ cert_reason(CURL *curl, const char *errbuf, const char *host, char *buf,
 	return why == EXPIRED || why == FUTURE;
 }
 
-static void server_chain(CURL *, mbedtls_x509_crt *);
-
 /*
  * The server's certificate was refused for its dates: which one, and
  * when? OpenSSL keeps no chain of a failed handshake, so connect again
