@@ -39,7 +39,9 @@ edge_rc "a reader that goes away: unhealthy stays 1" 1 \
 	"'$PROBE' -v -c '$T/edge-bad.ini' | head -c0; exit \${PIPESTATUS[0]}"
 
 # A pipe that is full and that nobody reads: the run still ends by its
-# deadline (1 s) plus 100 ms, with its verdict.
+# deadline (1 s), not when the reader (30 s) goes, with its verdict. The
+# 500 ms on top are for a loaded machine: 1104 ms were seen here with
+# both cores busy.
 mkfifo "$T/full.fifo"
 python3 - "$T/full.fifo" <<'PY' &
 import os, sys, time
@@ -59,10 +61,10 @@ wait_until test -e "$T/full.fifo.full"
 start=$(date +%s%N)
 timeout -s KILL 10 "$PROBE" -v -c "$T/edge.ini" >"$T/full.fifo"
 RC=$? MS=$((($(date +%s%N) - start) / 1000000)) OUT= ERR= FIRST=
-if [ "$RC" = 0 ] && [ "$MS" -le $((1100 + START_MS + SLACK_MS)) ]; then
-	pass "a full pipe nobody reads: exit 0 in ${MS}ms (deadline 1s + 100ms)"
+if [ "$RC" = 0 ] && [ "$MS" -le $((1500 + START_MS + SLACK_MS)) ]; then
+	pass "a full pipe nobody reads: exit 0 in ${MS}ms (deadline 1s)"
 else
-	fail "a full pipe nobody reads" "exit $RC after ${MS}ms, expected 0 within $((1100 + START_MS + SLACK_MS))ms"
+	fail "a full pipe nobody reads" "exit $RC after ${MS}ms, expected 0 within $((1500 + START_MS + SLACK_MS))ms"
 fi
 kill "$filler" 2>/dev/null
 wait "$filler" 2>/dev/null
