@@ -43,6 +43,10 @@
 #define SANDBOX_ARCH AUDIT_ARCH_AARCH64
 #elif defined(__arm__) && defined(__ARMEL__)
 #define SANDBOX_ARCH AUDIT_ARCH_ARM
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SANDBOX_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__s390x__)
+#define SANDBOX_ARCH AUDIT_ARCH_S390X
 #else
 #error "sandbox.c: no seccomp filter for this architecture"
 #endif
@@ -79,7 +83,9 @@ struct call {
  * architecture names a call differently, each of its names is listed:
  * 32-bit ARM has mmap2, _llseek, fstatat64, the *32 ids, and for each
  * call with a time both the old one and its 64-bit-time twin, which musl
- * tries first.
+ * tries first. Where an architecture still has open, stat, poll and the
+ * like (x86-64, ppc64, s390x), musl calls them rather than their *at
+ * successors; where it has statfs64, musl calls that.
  */
 static const struct call base_calls[] = {
 	C(read), C(write), C(readv), C(writev), C(pread64), C(close), C(dup),
@@ -98,17 +104,23 @@ static const struct call base_calls[] = {
 #ifdef SYS_faccessat2	/* glibc's realpath() of a path with a trailing slash */
 	C(faccessat2),
 #endif
-#if defined(__x86_64__) || defined(__aarch64__)
+#ifdef SYS_fstatfs64
+	C(fstatfs64),
+#endif
+#if !defined(__arm__)
 	C(newfstatat), C(mmap), C(clock_gettime), C(clock_getres),
 	C(clock_nanosleep), C(gettimeofday), C(getrlimit),
 #endif
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__powerpc64__) || defined(__s390x__)
 	C(open), C(stat), C(lstat), C(access), C(readlink), C(dup2), C(poll),
-	C(select), C(time), C(arch_prctl),
+	C(select),
+#endif
+#if defined(__x86_64__)
+	C(time), C(arch_prctl),
 #endif
 #if defined(__arm__)
 	C(mmap2), C(_llseek), C(fstat64), C(fstatat64), C(fcntl64),
-	C(fstatfs64), C(ugetrlimit), C(getuid32), C(geteuid32), C(getgid32),
+	C(ugetrlimit), C(getuid32), C(geteuid32), C(getgid32),
 	C(getegid32), C(clock_gettime32), C(clock_gettime64),
 	C(clock_getres_time32), C(clock_getres_time64), C(clock_nanosleep_time32),
 	C(clock_nanosleep_time64), C(gettimeofday_time32), C(futex_time64),
@@ -124,15 +136,18 @@ static const struct call net_calls[] = {
 	C(getsockname), C(getpeername), C(sendto), C(recvfrom), C(sendmsg),
 	C(recvmsg), C(sendmmsg), C(recvmmsg), C(shutdown), C(socketpair),
 	C(eventfd2), C(statfs),
+#ifdef SYS_statfs64
+	C(statfs64),
+#endif
 #if defined(__arm__)
-	C(statfs64), C(recvmmsg_time64), C(send), C(recv),
+	C(recvmmsg_time64), C(send), C(recv),
 #endif
 };
 
 /* mount: mountinfo and the mount point. */
 static const struct call mount_calls[] = {
 	C(statfs),
-#if defined(__arm__)
+#ifdef SYS_statfs64
 	C(statfs64),
 #endif
 };
@@ -141,8 +156,11 @@ static const struct call mount_calls[] = {
 static const struct call writable_calls[] = {
 	C(statfs), C(flock), C(fsync), C(fdatasync), C(unlinkat), C(pwrite64),
 	C(ftruncate),
+#ifdef SYS_statfs64
+	C(statfs64),
+#endif
 #if defined(__arm__)
-	C(statfs64), C(ftruncate64),
+	C(ftruncate64),
 #endif
 };
 
@@ -154,10 +172,16 @@ static const struct call other_calls[] = {
 	C(renameat2), C(ioctl), C(linkat), C(symlinkat), C(fchmod),
 	C(fchmodat), C(fchown), C(fchownat), C(process_vm_readv),
 	C(process_vm_writev), C(memfd_create), C(bpf), C(perf_event_open),
-	C(listen), C(accept), C(accept4), C(prctl), C(seccomp), C(getdents64),
+	C(listen), C(accept4), C(prctl), C(seccomp), C(getdents64),
 	C(inotify_init1), C(truncate), C(wait4), C(waitid), C(pidfd_open),
 	C(landlock_create_ruleset), C(landlock_add_rule),
 	C(landlock_restrict_self),
+#ifdef SYS_accept	/* s390x has accept4 only */
+	C(accept),
+#endif
+#ifdef SYS_socketcall	/* every socket call in one, where it exists */
+	C(socketcall),
+#endif
 #ifdef SYS_fork
 	C(fork), C(vfork), C(unlink), C(rename), C(mkdir), C(chmod), C(chown),
 	C(link), C(symlink), C(creat), C(getdents), C(renameat),
@@ -228,8 +252,21 @@ on_sigsys(int sig, siginfo_t *si, void *ctx)
 	_exit(126);
 }
 
-#define ARG0 (offsetof(struct seccomp_data, args[0]))	/* the low half */
-#define ARG1 (offsetof(struct seccomp_data, args[1]))
+/* The low half of argument i: its first word, or its second where the
+ * machine is big-endian (s390x). */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARG(i) (offsetof(struct seccomp_data, args[i]) + 4)
+#else
+#define ARG(i) (offsetof(struct seccomp_data, args[i]))
+#endif
+#define ARG0 ARG(0)
+#define ARG1 ARG(1)
+/* clone's flags: s390's clone takes the new stack first. */
+#if defined(__s390x__)
+#define CLONE_FLAGS ARG1
+#else
+#define CLONE_FLAGS ARG0
+#endif
 #define NR (offsetof(struct seccomp_data, nr))
 #define PROG_MAX 255	/* jumps of 8 bits reach anywhere from the tree */
 
@@ -343,7 +380,7 @@ emit_verdicts(struct filter *f, pid_t pid)
 	f->at[V_ALLOW] = f->n;
 	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	/* threads (libcurl's name lookup), no processes */
-	emit_arg_test(f, V_CLONE, ARG0, BPF_JSET, CLONE_THREAD, 1);
+	emit_arg_test(f, V_CLONE, CLONE_FLAGS, BPF_JSET, CLONE_THREAD, 1);
 	/* how much a DNS answer holds (glibc's resolver) */
 	emit_arg_test(f, V_IOCTL, ARG1, BPF_JEQ, FIONREAD, 1);
 	/* kill, tkill, tgkill: to itself (abort(), raise()) */
