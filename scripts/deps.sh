@@ -26,11 +26,21 @@ for group in "$@"; do
 	# armv7: the cross compiler only; the target's packages go to a
 	# sysroot (scripts/apt-target.sh), not to a second dpkg architecture.
 	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf qemu-user-static" ;;
-	vm) pkgs="$pkgs qemu-system-arm cpio gzip openssl" ;;
+	# ppc64le and s390x: the same, through a sysroot of their own.
+	ppc64le) pkgs="$pkgs gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu qemu-user-static" ;;
+	s390x) pkgs="$pkgs gcc-s390x-linux-gnu binutils-s390x-linux-gnu qemu-user-static" ;;
+	# vm ARCH: qemu-system for the ARCH named before it.
+	vm) pkgs="$pkgs cpio gzip openssl"
+		case ${last:-} in
+		ppc64le) pkgs="$pkgs qemu-system-ppc" ;;
+		s390x) pkgs="$pkgs qemu-system-misc" ;;
+		*) pkgs="$pkgs qemu-system-arm" ;;
+		esac ;;
 	cluster) pkgs="$pkgs etcd-server containernetworking-plugins openssl curl iproute2 procps" ;;
 	kube) pkgs="$pkgs golang-go golang-github-modern-go-reflect2-dev containerd runc iproute2 util-linux" ;;
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
+	last=$group
 done
 
 missing=""
