@@ -2,7 +2,7 @@
 # build-static.sh [OUT]: build probe as one fully static executable (musl,
 # libcurl with HTTP/HTTPS over mbedTLS and HTTP/2 over nghttp2 for gRPC
 # checks, libmicrohttpd without HTTPS for probe serve, inih) for ARCH
-# (x86_64 or aarch64; default: this machine's), by default
+# (x86_64, aarch64, armv7, ppc64le or s390x; default: this machine's), by default
 # bin/probe-static, or bin/probe-static-ARCH when cross-compiling. The one
 # way to build it: `make static [ARCH=aarch64]` and the Dockerfile call it.
 #
@@ -30,7 +30,9 @@ case $ARCH in
 x86_64) TRIPLE=x86_64-linux-gnu QEMU=x86_64 ;;
 aarch64) TRIPLE=aarch64-linux-gnu QEMU=aarch64 ;;
 armv7) TRIPLE=arm-linux-gnueabihf QEMU=arm DEB_ARCH=armhf MUSL=arm-linux-musleabihf ;;
-*) echo "build-static: unknown ARCH '$ARCH' (use x86_64, aarch64 or armv7)" >&2; exit 2 ;;
+ppc64le) TRIPLE=powerpc64le-linux-gnu QEMU=ppc64le DEB_ARCH=ppc64el MUSL=powerpc64le-linux-musl ;;
+s390x) TRIPLE=s390x-linux-gnu QEMU=s390x DEB_ARCH=s390x MUSL=s390x-linux-musl ;;
+*) echo "build-static: unknown ARCH '$ARCH' (use x86_64, aarch64, armv7, ppc64le or s390x)" >&2; exit 2 ;;
 esac
 if [ "$ARCH" = "$NATIVE" ]; then
 	OUT=${1:-$ROOT/bin/probe-static}
@@ -67,7 +69,9 @@ CJSON_SHA256=5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 # (about 200 KB): the server side, DTLS, debug strings, certificate writing,
 # CRLs, PKCS#5/7/12 (encrypted keys are not supported), PSK key exchanges,
 # rare ciphers, modes, hashes and curves (P-256, P-384, P-521, X25519 and
-# X448 stay, with RSA).
+# X448 stay, with RSA); renegotiation and the max-fragment-length
+# extension, which libcurl never asks for; finite-field Diffie-Hellman
+# (DHE-RSA), which browsers dropped too: servers offer ECDHE or TLS 1.3.
 MBEDTLS_UNSET="MBEDTLS_SSL_SRV_C MBEDTLS_DEBUG_C MBEDTLS_SSL_PROTO_DTLS
 MBEDTLS_SSL_DTLS_ANTI_REPLAY MBEDTLS_SSL_DTLS_HELLO_VERIFY
 MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE MBEDTLS_SSL_DTLS_CONNECTION_ID
@@ -85,7 +89,9 @@ MBEDTLS_ECP_DP_SECP256K1_ENABLED MBEDTLS_ECP_DP_BP256R1_ENABLED
 MBEDTLS_ECP_DP_BP384R1_ENABLED MBEDTLS_ECP_DP_BP512R1_ENABLED
 MBEDTLS_KEY_EXCHANGE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
 MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
-MBEDTLS_PKCS12_C MBEDTLS_PKCS5_C MBEDTLS_PK_RSA_ALT_SUPPORT MBEDTLS_CMAC_C"
+MBEDTLS_PKCS12_C MBEDTLS_PKCS5_C MBEDTLS_PK_RSA_ALT_SUPPORT MBEDTLS_CMAC_C
+MBEDTLS_SSL_RENEGOTIATION MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED MBEDTLS_DHM_C"
 # For size (-Os): -O2 made the binary 65 KB larger and an HTTPS check only
 # about 4% faster (make bench, 2026-12-01).
 MBEDTLS_BUILD=MinSizeRel
@@ -99,7 +105,8 @@ CC=musl-gcc
 CROSS=""
 # The target's musl, inih and kernel headers: installed as packages of a
 # second dpkg architecture (arm64), or unpacked into a sysroot of our own
-# (armv7: scripts/apt-target.sh), whose files sbom.py finds in its manifest.
+# (armv7, ppc64le, s390x: scripts/apt-target.sh), whose files sbom.py
+# finds in its manifest.
 SYSROOT=""
 if [ "$ARCH" != "$NATIVE" ]; then
 	"$ROOT/scripts/deps.sh" "$ARCH"
@@ -112,7 +119,9 @@ if [ "$ARCH" != "$NATIVE" ]; then
 		specs=$W/bin/musl-gcc.specs
 		export SBOM_MANIFEST=$SYSROOT/manifest
 		# Always static: then gcc links libc and libgcc as a group, and
-		# 32-bit ARM's libgcc needs raise() from libc (configure's tests).
+		# 32-bit ARM's libgcc needs raise() from libc (configure's tests);
+		# the musl specs of these architectures name no dynamic loader
+		# that exists here either.
 		static=-static
 	fi
 	# musl-gcc for the target: the cross compiler with musl's specs.
@@ -123,7 +132,9 @@ if [ "$ARCH" != "$NATIVE" ]; then
 		-DCMAKE_AR=/usr/bin/$TRIPLE-ar -DCMAKE_RANLIB=/usr/bin/$TRIPLE-ranlib
 		-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$QEMU-static"
 fi
-LIB_CFLAGS="-ffunction-sections -fdata-sections $REPRO"
+# No unwind tables: nothing here unwinds (C only, no backtraces), and
+# .eh_frame was about a tenth of each binary.
+LIB_CFLAGS="-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables $REPRO"
 
 # 1. Source packages, through a private deb-src list (scripts/apt-source.sh).
 fetch() {
@@ -156,32 +167,33 @@ verify "$MHD_ORIG" "$MHD_SHA256"
 verify "$NGHTTP2_ORIG" "$NGHTTP2_SHA256"
 verify "$CJSON_ORIG" "$CJSON_SHA256"
 
-# Libraries built from other versions are built again.
-stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION $CJSON_VERSION" \
-	"$MBEDTLS_BUILD $MBEDTLS_UNSET $REPRO" | tr '\n' ' ')
-if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$stamp" ]; then
-	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl" "$W/nghttp2"
-	mkdir -p "$PREFIX"
-	echo "$stamp" >"$PREFIX/versions"
-fi
-
-# The built libraries are kept outside the checkout (a fresh clone builds
-# them again otherwise), keyed by all that makes them: the pinned versions
+# The libraries are keyed by all that makes them: the pinned versions
 # and tarballs, the options, the steps below that build them, the
-# compiler. STATIC_CACHE=off builds from scratch (make repro-test).
-CACHE=${STATIC_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static}
+# compiler. Libraries in build/ made otherwise are built again.
+stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION $CJSON_VERSION" \
+	"$MBEDTLS_BUILD $MBEDTLS_UNSET $LIB_CFLAGS" | tr '\n' ' ')
 key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256 $CJSON_SHA256" |
 	sed "s|$ROOT|ROOT|g"; sed -n '/^# 2\. mbedTLS/,/^# 6\. inih/p' "$0"
 	"$CC" --version 2>&1 | head -n 1
 	# a cross compiler's wrapper: its specs and flags
 	[ ! -f "$CC" ] || sed "s|$ROOT|ROOT|g" "$CC"; } | sha256sum | cut -c1-20)
+if [ "$(cat "$PREFIX/versions" 2>/dev/null)" != "$key" ]; then
+	rm -rf "$PREFIX" "$W/mbedtls" "$W/curl" "$W/nghttp2"
+	mkdir -p "$PREFIX"
+	echo "$key" >"$PREFIX/versions"
+fi
+
+# The built libraries are also kept outside the checkout under that key
+# (a fresh clone builds them again otherwise). STATIC_CACHE=off builds
+# from scratch (make repro-test).
+CACHE=${STATIC_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static}
 C=$CACHE/$ARCH-$key
 built_here=0
 if [ "$CACHE" != off ] && [ -f "$C/prefix/lib/libcurl.a" ] &&
 	[ ! -f "$PREFIX/lib/libcjson.a" ]; then
 	say "libraries from the cache ($C)"
 	cp -a "$C/prefix/." "$PREFIX/"
-	echo "$stamp" >"$PREFIX/versions"
+	echo "$key" >"$PREFIX/versions"
 	for pkg in curl mbedtls nghttp2 libmicrohttpd cjson; do
 		mkdir -p "$W/src/$pkg/debian/patches"
 		cp "$C/series/$pkg" "$W/src/$pkg/debian/patches/series" 2>/dev/null || true
@@ -227,7 +239,11 @@ if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
 fi
 
 # 4. libcurl: HTTP/1.1, HTTP/2 and HTTPS only, threaded resolver, IPv6,
-# Unix sockets.
+# Unix sockets. Left out besides: what a check never asks libcurl for
+# (Digest and Bearer authentication, which need CURLOPT_HTTPAUTH or a
+# token; the headers and form APIs; binding to an interface; dates, which
+# only cookies, HSTS and file times parse), so the binaries of every
+# architecture stay under 1 MiB (ppc64le's code is the largest).
 if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	built_here=1
 	say "building libcurl (HTTP/HTTPS only)"
@@ -257,6 +273,11 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 		-DCURL_DISABLE_SRP=ON -DCURL_DISABLE_AWS=ON -DCURL_DISABLE_KERBEROS_AUTH=ON \
 		-DCURL_DISABLE_NEGOTIATE_AUTH=ON -DCURL_DISABLE_BASIC_AUTH=OFF \
 		-DUSE_HTTPSRR=OFF -DUSE_ECH=OFF -DUSE_SSLS_EXPORT=OFF \
+		-DCURL_DISABLE_DIGEST_AUTH=ON -DCURL_DISABLE_BEARER_AUTH=ON \
+		-DCURL_DISABLE_SHA512_256=ON -DCURL_DISABLE_HEADERS_API=ON \
+		-DCURL_DISABLE_FORM_API=ON -DCURL_DISABLE_BINDLOCAL=ON \
+		-DCURL_DISABLE_PARSEDATE=ON -DCURL_DISABLE_IPFS=ON \
+		-DCURL_DISABLE_SHUFFLE_DNS=ON \
 		>"$W/curl.log" 2>&1 || { tail -n 40 "$W/curl.log" >&2; exit 1; }
 	cmake --build "$W/curl" -j "$JOBS" >>"$W/curl.log" 2>&1 ||
 		{ tail -n 40 "$W/curl.log" >&2; exit 1; }
@@ -264,7 +285,9 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 fi
 
 # 5. libmicrohttpd for probe serve: plain HTTP (the kubelet's probes and
-# Prometheus scrapes inside the pod), no auth, no post processor.
+# Prometheus scrapes inside the pod), no auth, no post processor, no
+# messages of its own (they are printed only with MHD_USE_ERROR_LOG,
+# which serve does not set: it says what failed itself).
 if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 	built_here=1
 	say "building libmicrohttpd (HTTP only)"
@@ -276,6 +299,7 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 			--disable-https --without-gnutls --disable-curl --disable-doc \
 			--disable-examples --disable-tools --disable-dauth --disable-bauth \
 			--disable-postprocessor --disable-httpupgrade --disable-nls \
+			--disable-messages \
 			--enable-epoll &&
 		make -C src/microhttpd -j "$JOBS" install &&
 		make -C src/include install) >"$W/libmicrohttpd.log" 2>&1 ||
@@ -322,6 +346,16 @@ cp -r "$SYSROOT/usr/include/$TRIPLE/asm" "$PREFIX/include/"
 OBJ=$W/obj
 [ -n "${HOOKS:-}" ] && OBJ=$W/obj-hooks
 say "building probe"
+# make knows the sources, not the flags or the libraries: objects built
+# with other flags or for other libraries are built again, and the
+# binary is always linked again (cheap).
+flags="$key $SYSROOT"
+if [ "$(cat "$OBJ/flags" 2>/dev/null)" != "$flags" ]; then
+	rm -rf "$OBJ"
+	mkdir -p "$OBJ"
+	echo "$flags" >"$OBJ/flags"
+fi
+rm -f "$OBJ/bin/probe"
 make -C "$ROOT" -s BUILD="$OBJ" CC="$CC" HOOKS="${HOOKS:-}" \
 	CFLAGS="-Os $LIB_CFLAGS" \
 	LIBS_CFLAGS="-isystem $PREFIX/include -DCURL_STATICLIB" \
