@@ -69,9 +69,12 @@ CJSON_SHA256=5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 # (about 200 KB): the server side, DTLS, debug strings, certificate writing,
 # CRLs, PKCS#5/7/12 (encrypted keys are not supported), PSK key exchanges,
 # rare ciphers, modes, hashes and curves (P-256, P-384, P-521, X25519 and
-# X448 stay, with RSA); renegotiation and the max-fragment-length
-# extension, which libcurl never asks for; finite-field Diffie-Hellman
-# (DHE-RSA), which browsers dropped too: servers offer ECDHE or TLS 1.3.
+# X448 stay, with RSA); the max-fragment-length extension, which libcurl
+# never asks for; renegotiation (3.8 KB on ppc64le, which it would take
+# over 1 MiB), used only by TLS 1.2 servers that ask for a client
+# certificate on some paths after the handshake. DHE-RSA stays (8.7 KB):
+# without it a healthy server that offers nothing else would fail every
+# check of the static build.
 MBEDTLS_UNSET="MBEDTLS_SSL_SRV_C MBEDTLS_DEBUG_C MBEDTLS_SSL_PROTO_DTLS
 MBEDTLS_SSL_DTLS_ANTI_REPLAY MBEDTLS_SSL_DTLS_HELLO_VERIFY
 MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE MBEDTLS_SSL_DTLS_CONNECTION_ID
@@ -90,8 +93,7 @@ MBEDTLS_ECP_DP_BP384R1_ENABLED MBEDTLS_ECP_DP_BP512R1_ENABLED
 MBEDTLS_KEY_EXCHANGE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
 MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
 MBEDTLS_PKCS12_C MBEDTLS_PKCS5_C MBEDTLS_PK_RSA_ALT_SUPPORT MBEDTLS_CMAC_C
-MBEDTLS_SSL_RENEGOTIATION MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
-MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED MBEDTLS_DHM_C"
+MBEDTLS_SSL_RENEGOTIATION MBEDTLS_SSL_MAX_FRAGMENT_LENGTH"
 # For size (-Os): -O2 made the binary 65 KB larger and an HTTPS check only
 # about 4% faster (make bench, 2026-12-01).
 MBEDTLS_BUILD=MinSizeRel
@@ -146,13 +148,23 @@ verify() {
 		{ say "$1: checksum mismatch, expected $2"; exit 1; }
 }
 
-# unpack PKG VERSION: the source tree with Debian's patches, into $W/src/PKG
+# unpack PKG VERSION: the source tree with Debian's patches, into $W/src/PKG,
+# then ours (scripts/patches/PKG/*.patch: fixes Debian does not ship yet,
+# each saying why), named in debian/patches/probe-series for the SBOM.
 unpack() {
 	rm -rf "$W/src/$1"
 	mkdir -p "$W/src"
 	dsc=$DL/${1}_$(echo "$2" | sed 's/^[0-9]*://').dsc
 	dpkg-source --no-copy -x "$dsc" "$W/src/$1" >"$W/$1-unpack.log" 2>&1 ||
 		{ cat "$W/$1-unpack.log" >&2; exit 1; }
+	mkdir -p "$W/src/$1/debian/patches"
+	: >"$W/src/$1/debian/patches/probe-series"
+	for p in "$ROOT/scripts/patches/$1"/*.patch; do
+		[ -f "$p" ] || continue
+		patch -d "$W/src/$1" -p1 --quiet --no-backup-if-mismatch <"$p" ||
+			{ say "$p does not apply to $1 $2"; exit 1; }
+		basename "$p" >>"$W/src/$1/debian/patches/probe-series"
+	done
 }
 
 if [ ! -f "$DL/$CURL_ORIG" ] || [ ! -f "$DL/$MBEDTLS_ORIG" ] ||
@@ -174,6 +186,7 @@ stamp=$(echo "$ARCH $CURL_VERSION $MBEDTLS_VERSION $MHD_VERSION $NGHTTP2_VERSION
 	"$MBEDTLS_BUILD $MBEDTLS_UNSET $LIB_CFLAGS" | tr '\n' ' ')
 key=$({ echo "$stamp $CURL_SHA256 $MBEDTLS_SHA256 $MHD_SHA256 $NGHTTP2_SHA256 $CJSON_SHA256" |
 	sed "s|$ROOT|ROOT|g"; sed -n '/^# 2\. mbedTLS/,/^# 6\. inih/p' "$0"
+	cat "$ROOT"/scripts/patches/*/*.patch 2>/dev/null
 	"$CC" --version 2>&1 | head -n 1
 	# a cross compiler's wrapper: its specs and flags
 	[ ! -f "$CC" ] || sed "s|$ROOT|ROOT|g" "$CC"; } | sha256sum | cut -c1-20)
@@ -197,6 +210,7 @@ if [ "$CACHE" != off ] && [ -f "$C/prefix/lib/libcurl.a" ] &&
 	for pkg in curl mbedtls nghttp2 libmicrohttpd cjson; do
 		mkdir -p "$W/src/$pkg/debian/patches"
 		cp "$C/series/$pkg" "$W/src/$pkg/debian/patches/series" 2>/dev/null || true
+		cp "$C/series/$pkg.probe" "$W/src/$pkg/debian/patches/probe-series" 2>/dev/null || true
 	done
 fi
 
@@ -325,6 +339,7 @@ if [ "$built_here" = 1 ] && [ "$CACHE" != off ] && [ ! -e "$C" ] &&
 	mkdir -p "$tmp/series"
 	for pkg in curl mbedtls nghttp2 libmicrohttpd cjson; do
 		cp "$W/src/$pkg/debian/patches/series" "$tmp/series/$pkg" 2>/dev/null || true
+		cp "$W/src/$pkg/debian/patches/probe-series" "$tmp/series/$pkg.probe" 2>/dev/null || true
 	done
 	mv "$tmp" "$C" 2>/dev/null || rm -rf "$tmp"
 fi

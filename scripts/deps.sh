@@ -13,7 +13,7 @@ for group in "$@"; do
 	test) pkgs="$pkgs python3 libfuse3-dev fuse3 util-linux procps openssl ca-certificates strace file" ;;
 	check) pkgs="$pkgs valgrind" ;;
 	demo) pkgs="$pkgs python3" ;;
-	static) pkgs="$pkgs musl-tools cmake dpkg-dev xz-utils bzip2 file python3" ;;
+	static) pkgs="$pkgs musl-tools cmake dpkg-dev patch xz-utils bzip2 file python3" ;;
 	image) pkgs="$pkgs podman runc debootstrap iproute2" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc" ;;

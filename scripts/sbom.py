@@ -121,8 +121,10 @@ def dpkg_owner(path):
     return pkg, version, source, source_version
 
 
-def patches(src_dir):
-    series = os.path.join(src_dir, "debian", "patches", "series")
+def patches(src_dir, series="series"):
+    """The patches a series file of SRC_DIR/debian/patches names: Debian's
+    (series), or ours from scripts/patches (probe-series)."""
+    series = os.path.join(src_dir, "debian", "patches", series)
     if not os.path.exists(series):
         return []
     with open(series) as f:
@@ -140,6 +142,8 @@ def built_component(spec, src_root, files):
              {"name": "debian:source-archive", "value": orig}]
     props += [{"name": "debian:patch", "value": p}
               for p in patches(os.path.join(src_root, name))]
+    props += [{"name": "probe:patch", "value": "scripts/patches/%s/%s" % (name, p)}
+              for p in patches(os.path.join(src_root, name), "probe-series")]
     props += [{"name": "probe:linked", "value": f"{os.path.basename(a)} sha256:{sha256(a)}"}
               for a in archives]
     props += filenames(archives)

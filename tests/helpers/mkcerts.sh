@@ -18,12 +18,22 @@
 #                          late3 is IP:127.0.0.1 by inter3 (until 2099),
 #                          late3-chain.crt adds inter3
 #   client-soon            a client certificate by clientca, ends in 2 days
+#   rsa                    IP:127.0.0.1 with an RSA key (by ca), for DHE-RSA
+#   dh.pem                 finite-field Diffie-Hellman parameters (ffdhe2048)
 set -eu
 D=$1
 mkdir -p "$D"
 cd "$D"
 
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+# key NAME: NAME.key, P-256, or RSA 2048 where keyalg=RSA
+keyalg=EC
+key() {
+	if [ "$keyalg" = RSA ]; then
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" 2>/dev/null
+	else
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null
+	fi
+}
 
 # ca NAME SUBJECT
 ca() {
@@ -78,6 +88,10 @@ cat late3.crt inter3.crt >late3-chain.crt
 sign client-soon clientca "probe client soon" $NOW "$(in_days 2)" "$CLIENT"
 sign client clientca "probe client" $NOW $LATER "$CLIENT"
 sign client2 ca2 "probe client" $NOW $LATER "$CLIENT"
+keyalg=RSA
+sign rsa ca 127.0.0.1 $NOW $LATER "$SERVER|subjectAltName=IP:127.0.0.1"
+keyalg=EC
+openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh.pem 2>/dev/null
 key self
 openssl req -x509 -new -key self.key -subj /CN=127.0.0.1 -days 30 -out self.crt \
 	-addext subjectAltName=IP:127.0.0.1

@@ -33,6 +33,13 @@ CASES = {
                {"client_ca": "clientca.crt", "max": ssl.TLSVersion.TLSv1_2}),
     "tls12": ("ip.crt", "ip.key", "127.0.0.1", {"max": ssl.TLSVersion.TLSv1_2}),
     "tls13": ("ip.crt", "ip.key", "127.0.0.1", {"min": ssl.TLSVersion.TLSv1_3}),
+    # TLS 1.2 only with an RSA certificate: OpenSSL signs its key exchange
+    # with RSA-PSS (rsa_pss_rsae_sha256) when the client offers it
+    "tls12rsa": ("rsa.crt", "rsa.key", "127.0.0.1", {"max": ssl.TLSVersion.TLSv1_2}),
+    # finite-field Diffie-Hellman only, as old servers have it
+    "dhe": ("rsa.crt", "rsa.key", "127.0.0.1",
+            {"max": ssl.TLSVersion.TLSv1_2, "dh": "dh.pem",
+             "ciphers": "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384"}),
 }
 
 
@@ -74,6 +81,9 @@ def serve(certdir, name, cert, key, addr, opts):
         ctx.maximum_version = opts["max"]
     if "min" in opts:
         ctx.minimum_version = opts["min"]
+    if "dh" in opts:
+        ctx.load_dh_params(os.path.join(certdir, opts["dh"]))
+        ctx.set_ciphers(opts["ciphers"])
     # The handshake happens in the handler's thread, not in accept().
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
                                  do_handshake_on_connect=False)

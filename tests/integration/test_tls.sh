@@ -32,6 +32,12 @@ tls_case "IPv6 address in an iPAddress SAN" 0 "$OK" "https://[::1]:$(tport ip6)/
 tls_case "DNS SAN" 0 "$OK" "https://localhost:$(tport ip)/" "$CA"
 tls_case "legacy certificate with a CN only" 0 "$OK" "https://localhost:$(tport cnonly)/" "$CA"
 tls_case "intermediate sent by the server" 0 "$OK" "https://127.0.0.1:$(tport chain)/" "$CA"
+# TLS 1.2 only, RSA certificate: the server signs its key exchange with
+# RSA-PSS, which mbedTLS 3.6.6 refused (scripts/patches/mbedtls).
+tls_case "TLS 1.2 only, RSA certificate" 0 "$OK" "https://127.0.0.1:$(tport tls12rsa)/" "$CA"
+# A healthy server that offers only DHE-RSA key exchanges (TLS 1.2): the
+# static build's trimmed mbedTLS must still reach it.
+tls_case "a server with DHE-RSA only" 0 "$OK" "https://127.0.0.1:$(tport dhe)/" "$CA"
 
 # name URL: the failing cases, each also with tls_verify = no.
 while read -r name port host msg; do
