@@ -10,7 +10,7 @@
 # checkout, keyed by their versions: $PROBE_CACHE (default
 # /var/cache/probe-test)/vm.
 set -euo pipefail
-ARCH=${1:?usage: run.sh ARCH (aarch64 or armv7)}
+ARCH=${1:?usage: run.sh ARCH (aarch64, armv7, ppc64le or s390x)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${PROBE_CACHE:-/var/cache/probe-test}/vm
 case $ARCH in
@@ -22,7 +22,15 @@ armv7)	# packages through a sysroot of our own (scripts/apt-target.sh)
 	DEB_ARCH=armhf QEMU=qemu-system-arm KMETA=linux-image-armmp SYSROOT=1
 	MACHINE=(-M virt -cpu cortex-a15) CONSOLE=ttyAMA0
 	;;
-*) echo "vm-test: no VM for ARCH=$ARCH (aarch64, armv7)" >&2; exit 2 ;;
+ppc64le)	# an IBM Power guest (sPAPR) on its firmware's console
+	DEB_ARCH=ppc64el QEMU=qemu-system-ppc64 KMETA=linux-image-powerpc64le SYSROOT=1
+	MACHINE=(-M pseries) CONSOLE=hvc0
+	;;
+s390x)	# an IBM Z guest, virtio on channel I/O, the SCLP console
+	DEB_ARCH=s390x QEMU=qemu-system-s390x KMETA=linux-image-s390x SYSROOT=1
+	MACHINE=(-M s390-ccw-virtio) CONSOLE=ttysclp0
+	;;
+*) echo "vm-test: no VM for ARCH=$ARCH (aarch64, armv7, ppc64le, s390x)" >&2; exit 2 ;;
 esac
 PROBE=$ROOT/bin/probe-static-$ARCH
 [ -x "$PROBE" ] && [ -x "$PROBE-hooks" ] || {
@@ -67,7 +75,8 @@ fetch() {	# fetch PACKAGE: unpacked into $CACHE/PACKAGE_VERSION; prints that
 }
 kroot=$(fetch "$kernel")
 broot=$(fetch busybox-static)
-vmlinuz=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
+# vmlinuz, or on ppc64el an ELF vmlinux
+vmlinuz=$(ls "$kroot"/boot/vmlinu[xz]-* | head -n 1)
 echo "# vm-test: $kernel ($(basename "$vmlinuz")), busybox-static, $(basename "$PROBE")"
 
 W=$(mktemp -d /tmp/probe-vm.XXXXXX)
