@@ -6,11 +6,12 @@
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
 #   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
-#     (ARCH=armv7: 32-bit ARM, armhf)
+#     (ARCH=armv7: 32-bit ARM, armhf; ARCH=ppc64le: IBM Power; ARCH=s390x: IBM Z)
 #   make vm-test ARCH=aarch64  the arm64 probe and its sandbox on an arm64 kernel
-#     (qemu-system; ARCH=armv7 on an armv7 kernel)
+#     (qemu-system; the same for armv7, ppc64le and s390x)
 #   make repro-test two builds in two directories give the same bytes
-#   make release    dist/: static binaries for amd64, arm64 and armv7, SBOMs, SHA256SUMS
+#   make release    dist/: static binaries for amd64, arm64, armv7, ppc64le and
+#                   s390x, SBOMs, SHA256SUMS
 #   make release-test  the same, checked (checksums, SBOM schema and contents)
 #   make deb        dist/probe_VERSION_ARCH.deb (dpkg-buildpackage, lintian)
 #   make deb-test   that package installed, used and removed in a clean Debian
@@ -179,7 +180,7 @@ check: test-deps
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
 
-# ARCH=aarch64 or armv7 cross-compiles; its tests run the binary through
+# ARCH=aarch64, armv7, ppc64le or s390x cross-compiles; its tests run the binary through
 # qemu-user, registered with binfmt_misc (scripts/binfmt.sh, as root).
 NATIVE_ARCH := $(shell uname -m)
 ARCH ?= $(NATIVE_ARCH)
@@ -209,12 +210,12 @@ vm-test: static
 repro-test:
 	tests/repro.sh $(ARCH)
 
-# dist/: the static binaries for linux/amd64, linux/arm64 and linux/arm/v7,
-# the SBOM of each (CycloneDX, NAME.cdx.json) and SHA256SUMS.
+# dist/: the static binaries for linux/amd64, linux/arm64, linux/arm/v7,
+# linux/ppc64le and linux/s390x, the SBOM of each (CycloneDX,
+# NAME.cdx.json) and SHA256SUMS; none may exceed 1 MiB.
+RELEASE_ARCHES = x86_64 aarch64 armv7 ppc64le s390x
 release:
-	$(MAKE) static ARCH=x86_64
-	$(MAKE) static ARCH=aarch64
-	$(MAKE) static ARCH=armv7
+	for a in $(RELEASE_ARCHES); do $(MAKE) static ARCH=$$a || exit 1; done
 	scripts/release.sh dist
 
 # The release checked: SHA256SUMS, and each SBOM against the CycloneDX
@@ -226,7 +227,9 @@ release-test: release
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null) node tests/release/sbom-check.mjs \
 		dist/probe-linux-amd64 build/static/x86_64/obj/probe.map \
 		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map \
-		dist/probe-linux-armv7 build/static/armv7/obj/probe.map
+		dist/probe-linux-armv7 build/static/armv7/obj/probe.map \
+		dist/probe-linux-ppc64le build/static/ppc64le/obj/probe.map \
+		dist/probe-linux-s390x build/static/s390x/obj/probe.map
 
 # dist/probe_VERSION_ARCH.deb with Debian's tools (debian/): the static
 # binary, man page, examples; lintian must report no error.

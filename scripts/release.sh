@@ -1,11 +1,14 @@
 #!/bin/sh
 # release.sh DIR: the release files in DIR, from the static builds in bin/
-# (make release builds them): probe-linux-amd64, probe-linux-arm64 and
-# probe-linux-armv7, each with its SBOM (NAME.cdx.json), and SHA256SUMS of them all.
+# (make release builds them): probe-linux-amd64, -arm64, -armv7, -ppc64le
+# and -s390x, each with its SBOM (NAME.cdx.json), and SHA256SUMS of them
+# all. A binary larger than MAX_SIZE (1 MiB) fails the release: the
+# promise is one small file in any container.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: release.sh DIR}
 native=$(uname -m)
+MAX_SIZE=1048576
 
 # bin_for ARCH: where make static put the binary for ARCH.
 bin_for() {
@@ -14,12 +17,15 @@ bin_for() {
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for pair in x86_64:amd64 aarch64:arm64 armv7:armv7; do
+for pair in x86_64:amd64 aarch64:arm64 armv7:armv7 ppc64le:ppc64le s390x:s390x; do
 	arch=${pair%%:*}
 	name=probe-linux-${pair#*:}
 	src=$(bin_for "$arch")
 	[ -f "$src" ] && [ -f "$src.cdx.json" ] ||
 		{ echo "release: no $src or its SBOM: run make static ARCH=$arch" >&2; exit 1; }
+	size=$(wc -c <"$src")
+	[ "$size" -le "$MAX_SIZE" ] ||
+		{ echo "release: $src is $size bytes, more than $MAX_SIZE (1 MiB)" >&2; exit 1; }
 	cp "$src" "$OUT/$name"
 	cp "$src.cdx.json" "$OUT/$name.cdx.json"
 done
