@@ -1,7 +1,9 @@
 # The probe as an image: one static executable at /probe and nothing else,
-# for linux/amd64, linux/arm64 and linux/arm/v7 from one file.
+# for linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le and linux/s390x
+# from one file.
 #   podman build -t probe .    (or docker build -t probe .)
-#   podman build --platform linux/amd64,linux/arm64,linux/arm/v7 --manifest probe:0.1.0 \
+#   podman build --platform linux/amd64,linux/arm64,linux/arm/v7,linux/ppc64le,linux/s390x \
+#       --manifest probe:0.1.0 \
 #       --build-arg BUILDPLATFORM=linux/amd64 \
 #       --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) \
 #       --timestamp $(git log -1 --format=%ct) --no-cache .
@@ -19,11 +21,13 @@ WORKDIR /src
 COPY scripts/deps.sh scripts/
 RUN scripts/deps.sh build unit static && \
     if [ "$TARGETARCH" = arm64 ]; then scripts/deps.sh aarch64; fi && \
-    if [ "$TARGETARCH" = arm ]; then scripts/deps.sh armv7; fi
+    case "$TARGETARCH" in arm) scripts/deps.sh armv7 ;; \
+    ppc64le|s390x) scripts/deps.sh "$TARGETARCH" ;; esac
 COPY . .
 RUN make -s unit && \
     case "$TARGETARCH" in \
     arm64) arch=aarch64 ;; arm) arch=armv7 ;; amd64|"") arch=x86_64 ;; \
+    ppc64le|s390x) arch=$TARGETARCH ;; \
     *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; \
     esac && \
     ARCH=$arch SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe

@@ -8,10 +8,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 IMAGE=localhost/probe:test
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/containers.conf}
 
-"$ROOT/scripts/deps.sh" image test aarch64 armv7 || exit 1
+"$ROOT/scripts/deps.sh" image test aarch64 armv7 ppc64le s390x || exit 1
 # The platforms of the manifest list; an image's tag ends in its name
 # with '-' for '/' (arm-v7).
-PLATFORMS="amd64 arm64 arm/v7"
+PLATFORMS="amd64 arm64 arm/v7 ppc64le s390x"
 "$ROOT/scripts/binfmt.sh" || exit 1
 "$HERE/base-image.sh" || exit 1
 MULTI=localhost/probe:multi
@@ -36,7 +36,7 @@ build() {
 		exit 1
 	fi
 }
-echo "# building $IMAGE-amd64, -arm64 and -arm-v7, then the manifest list $MULTI"
+echo "# building $IMAGE-amd64, -arm64, -arm-v7, -ppc64le and -s390x, then the manifest list $MULTI"
 start=$(date +%s)
 # One build per platform, then the list: Podman 4.3's --manifest with two
 # platforms loses an instance's manifest when a tag is built again.
@@ -48,11 +48,11 @@ for arch in $PLATFORMS; do
 done
 podman tag "$IMAGE-amd64" "$IMAGE"
 podman manifest rm "$MULTI" >/dev/null 2>&1
-podman manifest create "$MULTI" >/dev/null &&
-	podman manifest add "$MULTI" "containers-storage:$IMAGE-amd64" >/dev/null &&
-	podman manifest add "$MULTI" "containers-storage:$IMAGE-arm64" >/dev/null &&
-	podman manifest add "$MULTI" "containers-storage:$IMAGE-arm-v7" >/dev/null ||
-	{ echo "image-test: podman manifest failed"; exit 1; }
+podman manifest create "$MULTI" >/dev/null || { echo "image-test: podman manifest create failed"; exit 1; }
+for arch in $PLATFORMS; do
+	podman manifest add "$MULTI" "containers-storage:$IMAGE-${arch/\//-}" >/dev/null ||
+		{ echo "image-test: podman manifest add $arch failed"; exit 1; }
+done
 echo "# built in $(($(date +%s) - start))s"
 
 T=$(mktemp -d /tmp/probe-image.XXXXXX)
@@ -61,7 +61,8 @@ cleanup() {
 	podman rm -f -i -t 0 probe-hc >/dev/null 2>&1
 	podman rm -f -i -t 0 probe-hc2 >/dev/null 2>&1
 	podman manifest rm "$MULTI" >/dev/null 2>&1
-	podman rmi "$IMAGE-amd64" "$IMAGE-arm64" "$IMAGE-arm-v7" "$IMAGE-again" >/dev/null 2>&1
+	for arch in $PLATFORMS; do podman rmi "$IMAGE-${arch/\//-}" >/dev/null 2>&1; done
+	podman rmi "$IMAGE-again" >/dev/null 2>&1
 	[ -n "${NS:-}" ] && ip netns delete "$NS" 2>/dev/null
 	kill "$httpd" ${httpd8080:-} 2>/dev/null
 	wait "$httpd" 2>/dev/null
@@ -83,7 +84,7 @@ ini down <<EOT
 url = http://127.0.0.1:$P/status/500
 EOT
 
-# The manifest list: both platforms, each image of its architecture.
+# The manifest list: every platform, each image of its architecture.
 podman manifest inspect "$MULTI" >"$T/manifest.json"
 platforms=$(python3 -c '
 import json, sys
@@ -92,7 +93,7 @@ print(" ".join(sorted("%s/%s%s" % (x["platform"]["os"], x["platform"]["architect
                                    "/" + x["platform"]["variant"] if x["platform"].get("variant") else "")
                       for x in m["manifests"])))
 ' "$T/manifest.json")
-[ "$platforms" = "linux/amd64 linux/arm/v7 linux/arm64" ] && pass "manifest list: $platforms" ||
+[ "$platforms" = "linux/amd64 linux/arm/v7 linux/arm64 linux/ppc64le linux/s390x" ] && pass "manifest list: $platforms" ||
 	fail "manifest list" "'$platforms'"
 for arch in $PLATFORMS; do
 	tag=$IMAGE-${arch/\//-}
@@ -108,7 +109,7 @@ for arch in $PLATFORMS; do
 	file_arch=$(podman run --rm --platform "linux/$arch" -v "$T:/out" --user 0 \
 		"$tag" install /out >/dev/null 2>&1 && file -b "$T/probe" | cut -d, -f1-2)
 	case "$arch:$file_arch" in
-	amd64:*x86-64*|arm64:*aarch64*|arm/v7:*32-bit*ARM) pass "the $arch image holds: $file_arch" ;;
+	amd64:*x86-64*|arm64:*aarch64*|arm/v7:*32-bit*ARM|ppc64le:*64-bit\ LSB*PowerPC*|s390x:*64-bit\ MSB*S/390*) pass "the $arch image holds: $file_arch" ;;
 	*) fail "the $arch image's binary" "'$file_arch'" ;;
 	esac
 	rm -f "$T/probe"
