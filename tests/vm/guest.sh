@@ -137,7 +137,37 @@ else
 	skip "sandbox: escape attempts" "no test build in the image"
 fi
 skip "grpc" "no gRPC server runs in the guest (tested natively against grpc-js)"
-skip "a hung filesystem" "no FUSE daemon in the guest (tested natively with hangfs)"
+
+# A hung filesystem, as on a dead NFS server: a FUSE mount whose
+# connection a sleeping process holds open and never reads, so the
+# kernel's INIT goes unanswered and every call on the mount but mount
+# itself waits. Killing that process ends the connection (ENOTCONN).
+[ -e /dev/fuse ] || insmod /fuse.ko 2>/dev/null
+mkdir -p /mnt/hung
+sh -c 'mount -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 hung /mnt/hung &&
+	exec sleep 3600' 3<>/dev/fuse 2>/tmp/fuse.err &
+holder=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do grep -q " /mnt/hung " /proc/self/mountinfo && break; sleep 0.2; done
+if grep -q " /mnt/hung " /proc/self/mountinfo; then
+	printf '[probe]\ntimeout = 500ms\n[mount "m"]\npath = /mnt/hung\n[writable "w"]\npath = /mnt/hung\n[http "app"]\nurl = http://127.0.0.1:8080/ok\n' >/tmp/hung.ini
+	expect "hung filesystem: the mount check times out" 1 \
+		'unhealthy: mount "m": timed out after 500ms (no answer from the filesystem at /mnt/hung)' -c /tmp/hung.ini
+	line "hung filesystem: the writable check too" "^FAIL  writable  w .*timed out after 500ms (no answer from the filesystem at /mnt/hung)"
+	line "hung filesystem: the other checks still report" "^ok    http      app .*HTTP 200"
+	"$PROBE" -o json -c /tmp/hung.ini >/tmp/out 2>&1
+	ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*/\1/p' /tmp/out)
+	if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
+		pass "hung filesystem: the run ended in ${ms}ms (500ms + 200ms for TCG)"
+	else fail "hung filesystem: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
+	kill "$holder"
+	sleep 0.5
+	expect "dead filesystem (its server gone): ENOTCONN" 1 \
+		'unhealthy: mount "m": /mnt/hung*: * (ENOTCONN)' -c /tmp/hung.ini
+	umount -l /mnt/hung 2>/dev/null
+else
+	fail "hung filesystem" "no FUSE mount: $(cat /tmp/fuse.err)"
+	kill "$holder" 2>/dev/null
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 echo "vm-test: done"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # run.sh ARCH: the static probe of ARCH on a real kernel of its own. Boots
 # Debian's kernel for ARCH under qemu-system (TCG, no KVM) with an
-# initramfs made here: busybox-static of ARCH, bin/probe-static-ARCH and
-# its test build, and tests/vm/guest.sh as /init, which runs http, tcp,
-# mount, writable, serve and wait checks with the sandbox on, the escape
-# attempts of the test build, and a deadline against a silent server, then
-# prints "N passed, N failed". The kernel and busybox packages are fetched
+# initramfs made here: busybox-static of ARCH, the kernel's FUSE module,
+# bin/probe-static-ARCH and its test build, and tests/vm/guest.sh as
+# /init, which runs http, tcp, mount, writable, cert, serve and wait checks
+# with the sandbox on, the escape attempts of the test build, and the
+# deadline against a silent server and a hung filesystem, then prints "N
+# passed, N failed". The kernel and busybox packages are fetched
 # by apt (checked against the signed index) into a cache outside the
 # checkout, keyed by their versions: $PROBE_CACHE (default
 # /var/cache/probe-test)/vm.
@@ -85,9 +86,12 @@ I=$W/initramfs
 mkdir -p "$I"/{bin,proc,sys,dev,tmp,etc,mnt}
 cp "$broot/bin/busybox" "$I/bin/busybox"
 for a in sh mount umount mkdir cat echo sleep ip httpd nc wget grep sed head \
-	chmod ln kill poweroff uname printf seq ls rm touch true false; do
+	chmod ln kill poweroff uname printf seq ls rm touch true false insmod; do
 	ln -s busybox "$I/bin/$a"
 done
+# The kernel's FUSE module, for a hung filesystem in the guest.
+fuse=$(find "$kroot/lib/modules" -name fuse.ko | head -n 1)
+[ -z "$fuse" ] || cp "$fuse" "$I/fuse.ko"
 cp "$PROBE" "$I/probe"
 cp "$PROBE-hooks" "$I/probe-hooks"
 mkdir -p "$I/certs"
