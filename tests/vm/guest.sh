@@ -33,6 +33,19 @@ expect() {
 	esac
 }
 
+# within_deadline NAME ARGS...: /probe -o json ARGS is unhealthy with a
+# 500 ms timeout in its report, and the whole run took 500 to 700 ms
+# (the deadline, plus 200 ms for TCG).
+within_deadline() {
+	name=$1
+	shift
+	"$PROBE" -o json "$@" >/tmp/out 2>&1
+	ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*"message": "timed out after 500ms.*/\1/p' /tmp/out)
+	if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
+		pass "$name: the run ended in ${ms}ms (500ms + 200ms for TCG)"
+	else fail "$name: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
+}
+
 # line NAME PATTERN: some line of the last run's output matches.
 line() {
 	if grep -q "$2" /tmp/out; then pass "$1"; else fail "$1" "no line matches '$2': $(cat /tmp/out)"; fi
@@ -68,11 +81,7 @@ expect "tcp: refused" 1 'unhealthy: tcp "127.0.0.1:1": connect to 127.0.0.1:1: c
 SILENT=http://127.0.0.1:9999/cgi-bin/hang
 expect "deadline: a server that never answers" 1 \
 	'unhealthy: http "127.0.0.1:9999/cgi-bin/hang": timed out after 500ms*' -t 500ms --http $SILENT
-"$PROBE" -o json -t 500ms --http $SILENT >/tmp/out 2>&1
-ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*"message": "timed out after 500ms.*/\1/p' /tmp/out)
-if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
-	pass "deadline: the run ended in ${ms}ms (500ms + 200ms for TCG)"
-else fail "deadline: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
+within_deadline "deadline" -t 500ms --http $SILENT
 
 mount -t tmpfs -o size=1m vol /mnt/vol
 mount -t tmpfs -o ro ro /mnt/ro
@@ -154,11 +163,7 @@ if grep -q " /mnt/hung " /proc/self/mountinfo; then
 		'unhealthy: mount "m": timed out after 500ms (no answer from the filesystem at /mnt/hung)' -c /tmp/hung.ini
 	line "hung filesystem: the writable check too" "^FAIL  writable  w .*timed out after 500ms (no answer from the filesystem at /mnt/hung)"
 	line "hung filesystem: the other checks still report" "^ok    http      app .*HTTP 200"
-	"$PROBE" -o json -c /tmp/hung.ini >/tmp/out 2>&1
-	ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*/\1/p' /tmp/out)
-	if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
-		pass "hung filesystem: the run ended in ${ms}ms (500ms + 200ms for TCG)"
-	else fail "hung filesystem: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
+	within_deadline "hung filesystem" -c /tmp/hung.ini
 	kill "$holder"
 	sleep 0.5
 	expect "dead filesystem (its server gone): ENOTCONN" 1 \
