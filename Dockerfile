@@ -20,8 +20,7 @@ ARG SOURCE_DATE_EPOCH=0
 WORKDIR /src
 COPY scripts/deps.sh scripts/
 RUN scripts/deps.sh build unit static && \
-    if [ "$TARGETARCH" = arm64 ]; then scripts/deps.sh aarch64; fi && \
-    case "$TARGETARCH" in arm) scripts/deps.sh armv7 ;; \
+    case "$TARGETARCH" in arm64) scripts/deps.sh aarch64 ;; arm) scripts/deps.sh armv7 ;; \
     ppc64le|s390x) scripts/deps.sh "$TARGETARCH" ;; esac
 COPY . .
 RUN make -s unit && \
