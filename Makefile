@@ -60,7 +60,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS = probe/main.c probe/cli.c probe/once.c probe/process.c \
 	probe/config.c probe/parse.c probe/util.c probe/checks.c \
-	probe/run.c probe/sandbox.c probe/report.c probe/lint.c \
+	probe/run.c probe/guard.c probe/sandbox.c probe/report.c probe/lint.c \
 	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \
 	probe/wait.c probe/install.c probe/watch.c \

@@ -409,6 +409,10 @@ grpc_sandbox(const struct check *c, struct sandbox_rules *r)
 	const struct grpc_check *g = c->priv;
 
 	curlx_sandbox(&g->t, r);
+	if (g->unix_socket != NULL)
+		r->unix_socket = 1;	/* and no TCP at all */
+	else
+		sandbox_add_peer(r, g->host, g->port);
 }
 
 static const char *

@@ -79,6 +79,24 @@ url_host(const char *url, int with_port, char *buf, size_t len)
 	return r;
 }
 
+/* The port of url (the scheme's when it names none), or 0. */
+static unsigned
+url_port(const char *url)
+{
+	CURLU *u;
+	char *port = NULL;
+	unsigned r = 0;
+
+	if ((u = curl_url()) == NULL)
+		return 0;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		r = (unsigned)strtoul(port, NULL, 10);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return r;
+}
+
 /* A URL that did not parse, for an error message: no user information. */
 static void
 bad_url_for_people(const char *url, char *buf, size_t len)
@@ -457,8 +475,19 @@ static void
 http_sandbox(const struct check *c, struct sandbox_rules *r)
 {
 	const struct http_check *h = c->priv;
+	char host[256];
+	unsigned port;
 
 	curlx_sandbox(&h->tls, r);
+	if (h->unix_socket != NULL) {
+		r->unix_socket = 1;	/* and no TCP at all */
+		return;
+	}
+	/* A redirect, even to the same host, may name any port. */
+	r->any_port = h->redirects != REDIR_NO;
+	if (url_host(h->url, 0, host, sizeof(host)) == 0 &&
+	    (port = url_port(h->url)) != 0)
+		sandbox_add_peer(r, host, port);
 }
 
 static const struct check_option http_options[] = {

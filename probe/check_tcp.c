@@ -19,6 +19,7 @@
 struct tcp_check {
 	char host[256];
 	char port[12];
+	unsigned portnum;
 };
 
 static int
@@ -36,6 +37,7 @@ tcp_set(struct check *c, const char *key, const char *value, char *err,
 		return -1;
 	}
 	snprintf(t->port, sizeof(t->port), "%u", port);
+	t->portnum = port;
 	return 0;
 }
 
@@ -120,6 +122,14 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	return ret;
 }
 
+static void
+tcp_sandbox(const struct check *c, struct sandbox_rules *r)
+{
+	const struct tcp_check *t = c->priv;
+
+	sandbox_add_peer(r, t->host, t->portnum);
+}
+
 static const char *
 tcp_peer(const struct check *c, char *buf, size_t len)
 {
@@ -139,5 +149,6 @@ const struct check_type check_tcp = {
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,
 	.run = tcp_run,
+	.sandbox = tcp_sandbox,
 	.peer = tcp_peer,
 };

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guard.h"
 #include "parse.h"
 #include "report.h"
 #include "sandbox.h"
@@ -59,9 +60,9 @@ text_checks(FILE *out, const struct report *r, const struct config *cfg)
 
 		if (!c->selected)
 			continue;
-		fprintf(out, "%-4s  %-8s  %-16s %6.1fms  %s\n",
+		fprintf(out, "%-4s  %-8s  %-16s %6.1fms%s%s\n",
 		    c->result.healthy ? "ok" : "FAIL", c->type->name, c->name,
-		    c->duration_ms, c->result.message);
+		    c->duration_ms, r->terse ? "" : "  ", r->terse ? "" : c->result.message);
 		if (r->verbose && c->result.detail[0] != '\0')
 			fprintf(out, "      %s\n", c->result.detail);
 	}
@@ -78,23 +79,39 @@ sandbox_text(const struct config *cfg, char *buf, size_t len)
 	return buf;
 }
 
+/* 1 if a check of cfg (a selected one, with selected) takes guard slots. */
+static int
+any_guarded(const struct config *cfg, int selected)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nchecks; i++)
+		if (cfg->checks[i]->guard != NULL && (!selected || cfg->checks[i]->selected))
+			return 1;
+	return 0;
+}
+
 static void
 write_text(FILE *out, const struct report *r, const struct config *cfg)
 {
 	const struct check *bad;
 	size_t passed, total;
-	char buf[100];
+	char buf[500];
 
 	bad = report_first_failure(cfg, &passed, &total);
 	if (bad == NULL)
 		fprintf(out, "healthy: %zu of %zu checks passed (%s, %.0fms)\n",
 		    passed, total, kind_name(r->kind), r->duration_ms);
+	else if (r->terse)
+		fprintf(out, "unhealthy: %s \"%s\" failed\n", bad->type->name, bad->name);
 	else
 		fprintf(out, "unhealthy: %s \"%s\": %s\n", bad->type->name, bad->name,
 		    bad->result.message);
 	text_checks(out, r, cfg);
 	if (r->verbose)
 		fprintf(out, "sandbox: %s\n", sandbox_text(cfg, buf, sizeof(buf)));
+	if (r->verbose && any_guarded(cfg, 1))
+		fprintf(out, "guards: %s\n", guard_describe(buf, sizeof(buf)));
 }
 
 /* "[{...}, ...]": the selected checks. */
@@ -112,10 +129,12 @@ json_checks(FILE *out, const struct report *r, const struct config *cfg)
 			continue;
 		fprintf(out, "%s{\"name\": ", sep);
 		json_string(out, c->name);
-		fprintf(out, ", \"type\": \"%s\", \"healthy\": %s, \"duration_ms\": %.1f, "
-		    "\"message\": ", c->type->name, c->result.healthy ? "true" : "false",
-		    c->duration_ms);
-		json_string(out, c->result.message);
+		fprintf(out, ", \"type\": \"%s\", \"healthy\": %s, \"duration_ms\": %.1f",
+		    c->type->name, c->result.healthy ? "true" : "false", c->duration_ms);
+		if (!r->terse) {
+			fprintf(out, ", \"message\": ");
+			json_string(out, c->result.message);
+		}
 		if (r->verbose) {
 			fprintf(out, ", \"detail\": ");
 			json_string(out, c->result.detail);
@@ -263,7 +282,7 @@ void
 report_config(FILE *out, const struct config *cfg)
 {
 	static const unsigned kinds[] = { KIND_LIVENESS, KIND_READINESS, KIND_STARTUP };
-	char addr[300];
+	char addr[500];
 	size_t i, k, n;
 
 	fprintf(out, "%s: ok, %zu check%s, deadline %ldms\n", cfg->path,
@@ -284,4 +303,6 @@ report_config(FILE *out, const struct config *cfg)
 		    config_listen_text(&cfg->serve, addr, sizeof(addr)),
 		    cfg->serve.cache_ms);
 	fprintf(out, "sandbox    %s\n", sandbox_text(cfg, addr, sizeof(addr)));
+	if (any_guarded(cfg, 0))
+		fprintf(out, "guards     %s\n", guard_describe(addr, sizeof(addr)));
 }

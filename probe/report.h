@@ -13,6 +13,7 @@ struct report {
 	int verbose;		/* add each check's detail */
 	unsigned kind;		/* enum probe_kind that was run */
 	double duration_ms;	/* of the whole run */
+	int terse;		/* name the checks, not what they found */
 };
 
 /* The first selected check that failed, or NULL; counts the selected

@@ -4,24 +4,27 @@
  * so nothing a check does (a dead NFS server, a silent HTTP peer, a DNS
  * lookup that never ends) can hold the probe past its deadline. A child stuck
  * in uninterruptible sleep cannot be killed; it is left behind holding
- * neither stdout nor stderr, and a guard keeps such children from piling up.
+ * neither stdout nor stderr, a guard keeps such children from piling up,
+ * and a long-running caller (probe serve, probe wait) reaps it once it is
+ * gone. A check's process starts with nothing it was not given: only its
+ * result pipe (and its guard) open, not dumpable, no capabilities it does
+ * not need.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
+#include "process.h"
 #include "run.h"
 #include "sandbox.h"
 #include "util.h"
@@ -56,44 +59,6 @@ struct job {
 	double retry_at;
 };
 
-/*
- * A guard is an abstract Unix socket bound to one of PROBE_GUARD_SLOTS names
- * derived from the path; the child holds it for its whole life, hung or
- * not. Abstract names need no filesystem and vanish with their last holder;
- * they are shared by the containers of a pod (one network namespace).
- * Returns a socket, -1 when every slot is taken, -2 when guards cannot be
- * had here (the check then runs unguarded).
- */
-static int
-guard_take(const char *path)
-{
-	struct sockaddr_un sa;
-	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-	socklen_t len;
-	int fd, i, n;
-
-	for (p = path; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -2;
-	for (i = 0; i < PROBE_GUARD_SLOTS; i++) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sun_family = AF_UNIX;
-		n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
-		    "probe/fs/%016llx/%d", (unsigned long long)h, i);
-		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
-		if (bind(fd, (struct sockaddr *)&sa, len) == 0)
-			return fd;
-		if (errno != EADDRINUSE) {
-			close(fd);
-			return -2;
-		}
-	}
-	close(fd);
-	return -1;
-}
-
 static void
 job_done(struct job *j, double now)
 {
@@ -124,32 +89,28 @@ enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 }
 
 static void __attribute__((noreturn))
-child(const struct check *c, long budget, int wfd, pid_t parent)
+child(const struct check *c, long budget, int wfd, int guard, pid_t parent)
 {
 	struct check_result r;
 	sigset_t none;
-	int fd;
+	int keep[2] = { wfd, guard };
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
-	/* Whoever reads our stdout waits for EOF: a hung child must not hold it. */
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	} else {
-		close(0);
-		close(1);
-		close(2);
-	}
+	/* Whoever reads our stdout waits for EOF: a hung child must not hold
+	 * it; nor may a check hold what its parent holds (the other checks'
+	 * pipes, a serve runner's socket). */
+	process_null_stdio();
+	process_close_fds(keep, guard >= 0 ? 2 : 1);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);	/* probe wait blocks SIGTERM for its signalfd */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&r, 0, sizeof(r));
-	if (enter_sandbox(c, wfd, &r) == 0) {
+	if (sandbox_drop_caps(c->type->sandbox_class) != 0)
+		result_set(&r, PROBE_UNHEALTHY, "cannot drop its capabilities");
+	else if (enter_sandbox(c, wfd, &r) == 0) {
 #ifdef PROBE_TEST_HOOKS
 		test_escape(c, wfd);
 #endif
@@ -164,10 +125,10 @@ child(const struct check *c, long budget, int wfd, pid_t parent)
 static int
 job_start(struct job *j, double now)
 {
-	int guard = -2, p[2];
+	int guard = GUARD_NONE, p[2];
 	pid_t parent = getpid();
 
-	if (j->c->guard != NULL && (guard = guard_take(j->c->guard)) == -1)
+	if (j->c->guard != NULL && (guard = guard_take(j->c->guard)) == GUARD_BUSY)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		result_sys(&j->c->result, errno, "cannot start: pipe");
@@ -184,7 +145,7 @@ job_start(struct job *j, double now)
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		child(j->c, (long)(j->end - now + 0.5), p[1], parent);
+		child(j->c, (long)(j->end - now + 0.5), p[1], guard, parent);
 	}
 	close(p[1]);
 	if (guard >= 0)
@@ -228,8 +189,33 @@ reap_by(pid_t pid, int *st, double until)
 	return r == pid;
 }
 
+/* The children killed that had not gone by the end of their run (stuck in
+ * the kernel, or slow to die on a loaded node): reaped at the next run. */
+static pid_t pending[RUN_PENDING_MAX];
+static size_t npending;
+
+static void
+pending_reap(void)
+{
+	size_t i = 0;
+
+	while (i < npending)
+		if (waitpid(pending[i], NULL, WNOHANG) != 0)
+			pending[i] = pending[--npending];
+		else
+			i++;
+}
+
+size_t
+run_pending(void)
+{
+	pending_reap();
+	return npending;
+}
+
 /* Its result, or why there is none: the pipe's end came without one, so
- * the process is on its way out; REAP_MIN_MS tells how it ended. */
+ * the process is on its way out; REAP_MIN_MS tells how it ended, and one
+ * still there then (it closed its pipe and lingers) is killed. */
 static void
 job_collect(struct job *j, double now)
 {
@@ -241,9 +227,7 @@ job_collect(struct job *j, double now)
 		n = read(j->fd, &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(r)) {
-		r.message[sizeof(r.message) - 1] = '\0';
-		r.detail[sizeof(r.detail) - 1] = '\0';
-		r.healthy = r.healthy == 1;
+		result_clean(&r);
 		j->c->result = r;
 	} else if (reap_by(j->pid, &st, now_ms() + REAP_MIN_MS)) {
 		j->pid = 0;
@@ -257,18 +241,22 @@ job_collect(struct job *j, double now)
 			result_set(&j->c->result, PROBE_UNHEALTHY,
 			    "check process exited with status %d and no result",
 			    WEXITSTATUS(st));
-	} else
+	} else {
+		kill(j->pid, SIGKILL);
+		j->killed = 1;
 		result_set(&j->c->result, PROBE_UNHEALTHY,
-		    "check process ended without a result");
+		    "check process closed its pipe without a result (killed)");
+	}
 	job_done(j, now);
 }
 
 /*
- * Wait for finished children until `until`, so that no zombie is left to a
- * PID 1 that may never reap it: each one's pidfd says when it is gone (one
- * that reported is exiting already; on a loaded node that can take a
- * while). Killed ones get REAP_MIN_MS: one stuck in uninterruptible sleep
- * never goes, and is left behind.
+ * Every child is killed now: each one that reported is exiting anyway,
+ * and none may outlive its run. Then wait until `until` for them, so that
+ * no zombie is left to a PID 1 that may never reap it: each one's pidfd
+ * says when it is gone (on a loaded node that can take a while). Those
+ * killed for their time get REAP_MIN_MS: one stuck in uninterruptible
+ * sleep never goes. Whatever is left is pending, for the next run.
  */
 static void
 reap(struct job *jobs, size_t n, double until)
@@ -278,8 +266,14 @@ reap(struct job *jobs, size_t n, double until)
 
 	for (i = 0; i < n; i++)
 		if (jobs[i].pid > 0)
-			reap_by(jobs[i].pid, NULL, jobs[i].killed &&
-			    killed_until < until ? killed_until : until);
+			kill(jobs[i].pid, SIGKILL);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].pid <= 0 || reap_by(jobs[i].pid, NULL, jobs[i].killed &&
+		    killed_until < until ? killed_until : until))
+			continue;
+		if (npending < RUN_PENDING_MAX)
+			pending[npending++] = jobs[i].pid;
+	}
 }
 
 static void
@@ -399,6 +393,22 @@ jobs_cancel(struct job *jobs, size_t n, double now)
 	}
 }
 
+/* Too many processes of earlier runs are still stuck: start none. */
+static void
+jobs_refuse(struct job *jobs, size_t n, double now)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (jobs[i].state != JOB_WAITING)
+			continue;
+		result_set(&jobs[i].c->result, PROBE_UNHEALTHY, "not started: %zu "
+		    "check processes of earlier runs are still stuck in the kernel "
+		    "(hung filesystem?)", npending);
+		job_done(&jobs[i], now);
+	}
+}
+
 int
 run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
     char *err, size_t errlen)
@@ -415,6 +425,9 @@ run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
 		return PROBE_ERROR;
 	}
 	jobs_init(jobs, checks, n, deadline_ms, t0);
+	pending_reap();
+	if (npending + n > RUN_PENDING_MAX)
+		jobs_refuse(jobs, n, t0);
 	while ((wait = jobs_step(jobs, n, pfd, pj, &np)) >= 0) {
 		pfd[np].fd = cancel_fd;	/* poll() skips a negative fd */
 		pfd[np].events = POLLIN;

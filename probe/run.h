@@ -6,6 +6,9 @@
 
 /* How long after a check's own time is up its process is killed. */
 #define RUN_GRACE_MS 20
+/* Killed checks not yet gone that a process keeps track of to reap them
+ * later; while this many are pending, no check is started. */
+#define RUN_PENDING_MAX (PROBE_GUARD_SLOTS * PROBE_MAX_CHECKS)
 
 /*
  * Run every selected check in a process of its own and wait for all of
@@ -18,5 +21,9 @@
  */
 int run_checks(struct check **checks, size_t n, long deadline_ms,
     int cancel_fd, char *err, size_t errlen);
+
+/* How many killed check processes of earlier runs are not gone yet (the
+ * ones that are gone are reaped first). */
+size_t run_pending(void);
 
 #endif

@@ -17,14 +17,35 @@ enum sandbox_class {
 };
 
 #define SANDBOX_MAX_FILES 8
+#define SANDBOX_MAX_PORTS 4
 
-/* Filled by a check type's sandbox(): its class and the paths it uses. */
+/* Filled by a check type's sandbox(): its class and what it uses. */
 struct sandbox_rules {
 	enum sandbox_class cls;
 	const char *read[SANDBOX_MAX_FILES];	/* files it may read */
 	size_t nread;
 	const char *dir;	/* writable: where it may create, write, remove */
+	int unix_socket;	/* net: it may make Unix sockets (unix_socket) */
+	int any_port;		/* net: it may connect to any TCP port (redirects) */
+	unsigned short ports[SANDBOX_MAX_PORTS];	/* else: these only */
+	size_t nports;
 };
+
+/* Add port to r's TCP ports (once; a full list is left as it is). */
+void sandbox_add_port(struct sandbox_rules *r, unsigned port);
+
+/* A TCP peer: its port, and DNS's where host is a name, not an address
+ * ("[::1]" may come in brackets). */
+void sandbox_add_peer(struct sandbox_rules *r, const char *host, unsigned port);
+
+/*
+ * Give up every capability a check of class cls does not need, for good
+ * (bounding, ambient, inheritable, permitted and effective sets): a check
+ * run as root keeps at most reading (and, for writable, writing) files
+ * whatever their owner, which Landlock confines to its own paths. Nothing
+ * to do for other users. Returns 0, or -1 when it could not be done.
+ */
+int sandbox_drop_caps(enum sandbox_class cls);
 
 /* The Landlock ABI version of the running kernel, 0 if it has none. */
 int sandbox_landlock_abi(void);

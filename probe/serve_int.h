@@ -49,6 +49,7 @@ struct kind_state {
 	int wanted, stopping;
 	double run_started, fresh_until;	/* monotonic ms */
 	int have, healthy;
+	unsigned pending;	/* its runner's killed checks not gone yet */
 	struct MHD_Response *text, *json;
 	struct MHD_Connection **waiting;	/* suspended until the next run */
 	size_t nwaiting, capwaiting;

@@ -13,6 +13,7 @@
 #include "parse.h"
 #include "report.h"
 #include "serve_int.h"
+#include "util.h"
 
 static void
 set_responses(struct kind_state *k, const char *text, size_t tlen,
@@ -50,7 +51,8 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 	uint32_t i;
 
 	k->have = 1;
-	if (len < 0 || sizeof(*rep) + rep->text_len + rep->json_len > (size_t)len ||
+	if (len < (ssize_t)sizeof(*rep) || rep->text_len > (size_t)len - sizeof(*rep) ||
+	    rep->json_len > (size_t)len - sizeof(*rep) - rep->text_len ||
 	    rep->nchecks > PROBE_MAX_CHECKS) {
 		k->healthy = 0;
 		snprintf(why, sizeof(why), "no answer from the %s check runner "
@@ -61,6 +63,7 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		return;
 	}
 	k->healthy = rep->status == PROBE_HEALTHY;
+	k->pending = rep->pending;
 	for (i = 0; i < rep->nchecks; i++) {
 		const struct runner_check *rc = &rep->checks[i];
 		struct check_stat *st;
@@ -76,6 +79,7 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		st->failures += !rc->healthy;
 		st->space = rc->space;
 		st->cert = rc->cert;
+		text_clean(st->cert.subject, sizeof(st->cert.subject));
 	}
 	set_responses(k, msg + sizeof(*rep), rep->text_len,
 	    msg + sizeof(*rep) + rep->text_len, rep->json_len);

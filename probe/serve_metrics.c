@@ -139,10 +139,27 @@ cert_series(FILE *f, struct server *s)
 			fputs("probe_cert_not_after_timestamp_seconds{check=\"", f);
 			label_value(f, c->name);
 			fputs("\",subject=\"", f);
-			label_value(f, cc->subject);
+			label_value(f, ks->lc->p->serve.terse ? "" : cc->subject);
 			fprintf(f, "\"} %.0f\n", cc->not_after);
 		}
 		pthread_mutex_unlock(&ks->mu);
+	}
+}
+
+/* Each kind's killed check processes that have not gone yet. */
+static void
+pending_series(FILE *f, struct server *s)
+{
+	size_t k;
+
+	metric_help(f, "probe_check_processes_pending", "gauge",
+	    "Check processes killed at their deadline that have not ended yet "
+	    "(stuck in the kernel, on a hung filesystem); they are reaped when they end.");
+	for (k = 0; k < NKINDS; k++) {
+		pthread_mutex_lock(&s->kinds[k].mu);
+		fprintf(f, "probe_check_processes_pending{kind=\"%s\"} %u\n",
+		    kind_name(s->kinds[k].kind), s->kinds[k].pending);
+		pthread_mutex_unlock(&s->kinds[k].mu);
 	}
 }
 
@@ -163,6 +180,7 @@ serve_metrics_text(struct server *s, size_t *len)
 		metric_series(f, s, (enum metric)m);
 	}
 	cert_series(f, s);
+	pending_series(f, s);
 	pthread_mutex_lock(&s->cfg_mu);
 	ok = s->reload_ok;
 	t = s->reload_time;

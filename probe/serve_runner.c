@@ -29,22 +29,59 @@ struct runner_request {
 	uint32_t seq;
 };
 
-/* Render cfg's report in fmt into buf; returns its length. */
+/* Write what fill() writes into buf, cap bytes; returns its length, or 0
+ * when it did not fit (or no stream could be had). */
 static uint32_t
-render(struct config *cfg, enum report_format fmt, unsigned kind, double ms,
-    char *buf, size_t cap)
+into(char *buf, size_t cap, void (*fill)(FILE *, const void *), const void *arg)
 {
-	struct report r = { fmt, 0, kind, ms };
 	FILE *f = fmemopen(buf, cap, "w");
 	long n;
+	int bad;
 
 	if (f == NULL)
 		return 0;
 	setvbuf(f, NULL, _IONBF, 0);
-	report_write(f, &r, cfg);
+	fill(f, arg);
 	n = ftell(f);
+	bad = ferror(f) || n < 0 || (size_t)n >= cap - 1;
 	fclose(f);
-	return n > 0 ? (uint32_t)n : 0;
+	return bad ? 0 : (uint32_t)n;
+}
+
+struct render_args {
+	struct report r;
+	const struct config *cfg;
+	const char *why;
+};
+
+static void
+fill_report(FILE *f, const void *arg)
+{
+	const struct render_args *a = arg;
+
+	report_write(f, &a->r, a->cfg);
+}
+
+static void
+fill_no_result(FILE *f, const void *arg)
+{
+	const struct render_args *a = arg;
+
+	report_no_result(f, a->r.format, a->r.kind, a->why);
+}
+
+/* Render cfg's report in fmt into buf; returns its length. A report that
+ * does not fit (it cannot: RUNNER_REPORT_MAX) is never sent cut: it says
+ * so instead, in valid JSON too. */
+static uint32_t
+render(struct config *cfg, enum report_format fmt, unsigned kind, double ms,
+    char *buf, size_t cap)
+{
+	struct render_args a = { { fmt, 0, kind, ms, cfg->serve.terse }, cfg,
+	    "the report is larger than its buffer" };
+	uint32_t n = into(buf, cap, fill_report, &a);
+
+	return n > 0 ? n : into(buf, cap, fill_no_result, &a);
 }
 
 static void
@@ -58,6 +95,7 @@ runner_run_checks(struct config *cfg, unsigned kind, struct runner_reply *rep)
 	rep->status = run_checks(cfg->checks, cfg->nchecks, cfg->timeout_ms, -1,
 	    err, sizeof(err));
 	rep->duration_ms = now_ms() - t0;
+	rep->pending = (uint32_t)run_pending();
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct check *c = cfg->checks[i];
 		struct runner_check *rc = &rep->checks[rep->nchecks];

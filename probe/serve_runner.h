@@ -8,7 +8,9 @@
 
 #include "config.h"
 
-#define RUNNER_REPORT_MAX (24 * 1024)
+/* A report's bound: 32 checks whose messages are all quotes (escaped, 478
+ * bytes each in JSON) take about 21 KiB; this leaves room to spare. */
+#define RUNNER_REPORT_MAX (64 * 1024)
 
 struct runner_check {
 	int32_t index;		/* in the runner's config */
@@ -25,6 +27,7 @@ struct runner_reply {
 	uint32_t seq;		/* the request's */
 	int32_t status;		/* enum probe_exit */
 	uint32_t nchecks, text_len, json_len;
+	uint32_t pending;	/* killed checks not gone yet (run_pending()) */
 	double duration_ms;
 	struct runner_check checks[PROBE_MAX_CHECKS];
 };

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,43 @@ result_detail(struct check_result *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vformat(r->detail, sizeof(r->detail), fmt, ap);
 	va_end(ap);
+}
+
+void
+text_clean(char *s, size_t size)
+{
+	size_t i = 0, n;
+
+	s[size - 1] = '\0';
+	while (s[i] != '\0') {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i++] = ' ';
+		else if ((n = utf8_seq(s + i)) == 0)
+			s[i++] = '?';
+		else
+			i += n;
+	}
+}
+
+static double
+finite_or(double v, double other)
+{
+	return isfinite(v) ? v : other;
+}
+
+void
+result_clean(struct check_result *r)
+{
+	r->healthy = r->healthy == 1;
+	text_clean(r->message, sizeof(r->message));
+	text_clean(r->detail, sizeof(r->detail));
+	r->space.seen = r->space.seen == 1;
+	r->space.free_bytes = finite_or(r->space.free_bytes, -1);
+	r->space.size_bytes = finite_or(r->space.size_bytes, -1);
+	r->space.free_inodes = finite_or(r->space.free_inodes, -1);
+	r->space.inodes = finite_or(r->space.inodes, -1);
+	r->cert.seen = r->cert.seen == 1 && isfinite(r->cert.not_after);
+	text_clean(r->cert.subject, sizeof(r->cert.subject));
 }
 
 double
@@ -263,6 +301,7 @@ int
 file_read(const char *path, size_t max, char **buf, size_t *len, char *err,
     size_t errlen)
 {
+	struct stat st;
 	char *b;
 	size_t n = 0;
 	ssize_t r = 0;
@@ -270,19 +309,28 @@ file_read(const char *path, size_t max, char **buf, size_t *len, char *err,
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		sys_error(err, errlen, errno, "cannot read %s", path);
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
+		sys_error(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}
+	if (fstat(fd, &st) != 0) {
+		sys_error(err, errlen, errno, "%s: cannot read", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, S_ISDIR(st.st_mode) ?
+		    "is a directory" : "is not a regular file");
+		goto out;
+	}
 	if ((b = malloc(max + 2)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	/* One byte more than max tells a file that is too large. */
 	while (n <= max && (r = read(fd, b + n, max + 1 - n)) > 0)
 		n += (size_t)r;
 	if (r < 0) {
-		sys_error(err, errlen, errno, "cannot read %s", path);
+		sys_error(err, errlen, errno, "%s: cannot read", path);
 		free(b);
 		goto out;
 	}

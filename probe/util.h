@@ -18,6 +18,14 @@ void sys_error(char *err, size_t len, int e, const char *fmt, ...)
 int result_sys(struct check_result *r, int e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A result as it came over a check's pipe, made safe to use: every string
+ * ends within its array, holds no control character and is valid UTF-8
+ * (a stray byte becomes '?'), flags are 0 or 1, numbers are finite. */
+void result_clean(struct check_result *r);
+
+/* s made one line of valid UTF-8 in place, as result_clean() does. */
+void text_clean(char *s, size_t size);
+
 /* The device path is on, symlinks followed; 0, or -1 with errno set. */
 int path_device(const char *path, unsigned *major, unsigned *minor);
 
@@ -39,7 +47,7 @@ int set_path(char **dst, const char *value, char *err, size_t errlen);
  * Read at most max bytes of the file path into a new buffer, with a NUL
  * after them (not counted in *len); the caller frees *buf. Returns 0, 1
  * when the file holds more than max bytes (the first max are read), or -1
- * with err filled ("cannot read PATH: ...") and *buf NULL.
+ * with err filled ("PATH: cannot open: ...") and *buf NULL.
  */
 int file_read(const char *path, size_t max, char **buf, size_t *len,
     char *err, size_t errlen);

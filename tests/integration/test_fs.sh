@@ -127,8 +127,34 @@ kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 rm -f "$V/.probe-writable.0"
 
-# Guards: at most 8 checks in flight per path, hung ones included.
+# Guards: at most 8 checks in flight per path, hung ones included: the
+# eight slot files of the path in the guard directory, locked.
 python3 - "$V" "$T/guards" <<'PY' &
+import fcntl, os, sys, time
+h = 1469598103934665603
+for b in sys.argv[1].encode():
+    h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+d = "/dev/shm/probe-guards.%d" % os.geteuid()
+os.makedirs(d, mode=0o700, exist_ok=True)
+held = []
+for i in range(8):
+    f = open("%s/%016x.%d" % (d, h, i), "a")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    held.append(f)
+open(sys.argv[2], "w").close()
+time.sleep(30)
+PY
+PIDS+=($!)
+guards=$!
+wait_until test -e "$T/guards"
+fs_case "guard: eight checks of the path still in flight" 1 \
+	"unhealthy: mount \"data\": timed out after 300ms waiting for 8 other checks of $V (hung filesystem?)" \
+	400 mount "$V" "timeout = 300ms"
+kill "$guards"
+wait "$guards" 2>/dev/null
+# The abstract socket names that were the guards before: anything in the
+# pod's network could bind them. They hold nothing now.
+python3 - "$V" "$T/squat" <<'PY' &
 import socket, sys, time
 h = 1469598103934665603
 for b in sys.argv[1].encode():
@@ -142,13 +168,27 @@ open(sys.argv[2], "w").close()
 time.sleep(30)
 PY
 PIDS+=($!)
-guards=$!
-wait_until test -e "$T/guards"
-fs_case "guard: eight checks of the path still in flight" 1 \
-	"unhealthy: mount \"data\": timed out after 300ms waiting for 8 other checks of $V (hung filesystem?)" \
-	400 mount "$V" "timeout = 300ms"
-kill "$guards"
-wait "$guards" 2>/dev/null
+squat=$!
+wait_until test -e "$T/squat"
+fs_case "guard: squatting the old abstract names takes nothing" 0 "healthy: *" "" mount "$V"
+kill "$squat"
+wait "$squat" 2>/dev/null
+# Another user cannot reach root's guard files.
+RUN_AS=(setpriv --reuid 65532 --regid 65532 --clear-groups)
+run_cmd "${RUN_AS[@]}" python3 -c 'import os; open("/dev/shm/probe-guards.0/x", "a")'
+expect_true "guard: another user cannot open the guard directory" \
+	grep -q "PermissionError" "$T/err"
+RUN_AS=()
+# A guard directory made by someone else is not used: the check runs
+# unguarded, and --check-config says so.
+mkdir -p "$T/gd/probe-guards.0"
+chown 65532 "$T/gd/probe-guards.0"
+PROBE_GUARD_DIR=$T/gd fs_case "guard: a directory someone else made is not used" 0 "healthy: *" "" mount "$V"
+PROBE_GUARD_DIR=$T/gd run_probe --mount "$V" --check-config
+expect_line "guard: --check-config says the checks run unguarded" \
+	"guards     none: $T/gd/probe-guards.0: not this user's own with mode 0700 (made by someone else?)*"
+run_probe --mount "$V" --check-config
+expect_line "guard: --check-config names the guard directory" "guards     /dev/shm/probe-guards.0"
 fs_case "guard: free again" 0 "healthy: *" "" mount "$V"
 
 # A filesystem whose operations block forever, like a dead NFS server.

@@ -68,6 +68,10 @@ for l in body:
     elif l.startswith("probe_config_"):
         name, v = l.split(" ")
         samples[name] = float(v)
+    elif l.startswith("probe_check_processes_pending{"):
+        m = re.fullmatch(r'probe_check_processes_pending\{kind="([a-z]+)"\} (\d+)', l)
+        assert m, l
+        samples[("pending", m[1])] = int(m[2])
     elif l and not l.startswith("#"):
         m = re.fullmatch(r'([a-z_]+)\{check="([^"]+)",type="([a-z]+)",kind="([a-z]+)"\} (\S+)', l)
         assert m, l
@@ -79,9 +83,11 @@ assert types == {"probe_check_success": "gauge", "probe_check_duration_seconds":
                  "probe_check_free_bytes": "gauge", "probe_check_size_bytes": "gauge",
                  "probe_check_free_inodes": "gauge", "probe_check_inodes": "gauge",
                  "probe_cert_not_after_timestamp_seconds": "gauge",
+                 "probe_check_processes_pending": "gauge",
                  "probe_config_last_reload_success": "gauge",
                  "probe_config_last_reload_timestamp_seconds": "gauge"}, types
 assert samples["probe_config_last_reload_success"] == 1
+assert [samples[("pending", k)] for k in ("liveness", "readiness", "startup")] == [0, 0, 0]
 assert abs(samples["probe_config_last_reload_timestamp_seconds"] - time.time()) < 60
 assert samples[("probe_check_timeout_seconds", "app", "liveness")] == ("http", 1.0)
 assert ("probe_check_free_bytes", "app", "liveness") not in samples  # not a writable check
