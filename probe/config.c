@@ -34,6 +34,7 @@ struct loader {
 	int err_line;		/* 0: no error yet */
 	int done;		/* stop reading */
 	char err[256];
+	const char *raw;	/* the value being set, as written */
 
 	enum section section;
 	int section_line;
@@ -444,6 +445,8 @@ set_serve_key(struct loader *ld, const char *key, const char *value)
 		r = (s->cache_ms = 0);
 	else if (strcmp(key, "cache") == 0)
 		r = parse_duration(value, &s->cache_ms, err, sizeof(err));
+	else if (strcmp(key, "terse") == 0)
+		r = parse_bool(value, &s->terse, err, sizeof(err));
 	else {
 		loader_error(ld, ld->line, "unknown key '%s' in [serve]", key);
 		return 0;
@@ -451,6 +454,56 @@ set_serve_key(struct loader *ld, const char *key, const char *value)
 	if (r != 0)
 		loader_error(ld, ld->line, "%s: %s", key, err);
 	return r == 0;
+}
+
+/* Replace with subst each of the n bytes at p in err (cap bytes). */
+static void
+replace_all(char *err, size_t cap, const char *p, size_t n, const char *subst)
+{
+	char out[sizeof(((struct loader *)0)->err)];
+	size_t o = 0;
+	const char *at, *from = err;
+
+	while ((at = memmem(from, strlen(from), p, n)) != NULL && o < sizeof(out)) {
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%.*s%s",
+		    (int)(at - from), from, subst);
+		from = at + n;
+	}
+	if (o < sizeof(out))
+		snprintf(out + o, sizeof(out) - o, "%s", from);
+	snprintf(err, cap, "%s", out);
+}
+
+/*
+ * A value that came from ${VAR} is never printed: in an error about it,
+ * the value is replaced by the text as written, which names the
+ * variables. Short values only where quoted ('1'), so that the rest of
+ * the message stays whole; if any 8 bytes of the value that were not
+ * written as they are still show, the reason goes too.
+ */
+static void
+redact(char *err, size_t cap, const char *value, const char *raw)
+{
+	char quoted[CONFIG_MAX_LINE + 3], rquoted[CONFIG_MAX_LINE + 3];
+	size_t n = strlen(value), i;
+
+	if (n == 0)
+		return;
+	snprintf(quoted, sizeof(quoted), "'%s'", value);
+	snprintf(rquoted, sizeof(rquoted), "'%s'", raw);
+	replace_all(err, cap, quoted, strlen(quoted), rquoted);
+	if (n >= 4)
+		replace_all(err, cap, value, n, raw);
+	for (i = 0; n >= 8 && i + 8 <= n; i++)
+		if (memmem(err, strlen(err), value + i, 8) != NULL &&
+		    memmem(raw, strlen(raw), value + i, 8) == NULL) {
+			err[strcspn(err, ":")] = '\0';
+			n = strlen(err);
+			snprintf(err + n, cap - n, ": invalid value");
+			break;
+		}
+	n = strlen(err);
+	snprintf(err + n, cap - n, " (from the environment: the value is not shown)");
 }
 
 static int
@@ -478,6 +531,7 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 		loader_error(ld, ld->line, "%s: %s", key, err);
 		return 0;
 	}
+	ld->raw = raw;
 	if (ld->section == SEC_CHECK)
 		ok = set_check_key(ld, key, value);
 	else if (ld->section == SEC_SERVE)
@@ -492,6 +546,9 @@ handler(void *arg, const char *section, const char *key, const char *raw)
 			loader_error(ld, ld->line, "sandbox: %s", err);
 	} else
 		loader_error(ld, ld->line, "unknown key '%s' in [probe]", key);
+	if (!ok && ld->err_line == ld->line && strstr(raw, "${") != NULL)
+		redact(ld->err, sizeof(ld->err), value, raw);
+	ld->raw = NULL;
 	free(value);
 	return ok;
 }
@@ -508,12 +565,13 @@ config_read(const char *path, char **text, size_t *len, char *err,
 
 	*text = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO must not hold the open until a writer comes. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
 		sys_error(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
-		sys_error(err, errlen, errno, "%s", path);
+		sys_error(err, errlen, errno, "%s: cannot read", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -531,7 +589,7 @@ config_read(const char *path, char **text, size_t *len, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			sys_error(err, errlen, errno, "%s: read error", path);
+			sys_error(err, errlen, errno, "%s: cannot read", path);
 			goto out;
 		}
 		got += (size_t)n;

@@ -17,6 +17,8 @@ struct serve_config {
 	char host[256];		/* "": every address */
 	unsigned port;
 	long cache_ms;		/* 0: no cache, every request runs the checks */
+	int terse;		/* bodies and labels name checks, not what they
+				 * found (no paths, hosts, certificate names) */
 };
 
 struct config {

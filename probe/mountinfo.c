@@ -255,7 +255,7 @@ mountinfo_read(const char *path, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		sys_error(err, errlen, errno, "cannot open %s", path);
+		sys_error(err, errlen, errno, "%s: cannot open", path);
 		return NULL;
 	}
 	for (;;) {
@@ -268,7 +268,7 @@ mountinfo_read(const char *path, char *err, size_t errlen)
 				goto fail;
 			}
 			if ((nbuf = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "out of memory reading %s", path);
+				snprintf(err, errlen, "%s: out of memory", path);
 				goto fail;
 			}
 			buf = nbuf;
@@ -277,7 +277,7 @@ mountinfo_read(const char *path, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			sys_error(err, errlen, errno, "cannot read %s", path);
+			sys_error(err, errlen, errno, "%s: cannot read", path);
 			goto fail;
 		}
 		if (r == 0)

@@ -85,7 +85,7 @@ expect_line "cert: the chain's first expiry is reported" "ok    cert      * cert
 run_probe --cert "$CD/garbage.crt"
 expect "cert: a file of garbage" 1 "unhealthy: cert \"$CD/garbage.crt\": $CD/garbage.crt: no certificate in it (PEM or DER)"
 run_probe --cert "$CD/missing.crt"
-expect "cert: a missing file" 1 "unhealthy: cert \"$CD/missing.crt\": cannot read $CD/missing.crt: no such file or directory (ENOENT)"
+expect "cert: a missing file" 1 "unhealthy: cert \"$CD/missing.crt\": $CD/missing.crt: cannot open: no such file or directory (ENOENT)"
 
 ini cert <<EOT
 [cert "tls"]

@@ -130,7 +130,7 @@ expect "grpc: address and unix_socket" 3 "probe: $T/grpcbad.ini:1: address and u
 printf '[grpc "g"]\n%s\ntls = yes\nca_file = %s\n' "$A" "$T/none.pem" >"$T/grpcbad.ini"
 run_probe -c "$T/grpcbad.ini" --check-config
 expect "grpc: --check-config names a missing ca_file" 3 \
-	"probe: $T/grpcbad.ini:4: ca_file: cannot read $T/none.pem: no such file or directory (ENOENT)"
+	"probe: $T/grpcbad.ini:4: ca_file: $T/none.pem: cannot open: no such file or directory (ENOENT)"
 run_probe -c "$T/grpcbad.ini"
 expect "grpc: a missing ca_file at run time" 1 \
-	"unhealthy: grpc \"g\": ca_file: cannot read $T/none.pem: no such file or directory (ENOENT)"
+	"unhealthy: grpc \"g\": ca_file: $T/none.pem: cannot open: no such file or directory (ENOENT)"

@@ -71,7 +71,7 @@ if [ -n "${PROBE_TEST_NS:-}" ]; then
 	mkdir -p "$T/nocerts"
 	mount --bind "$T/nocerts" /etc/ssl/certs
 	tls_case "no CA bundle and no ca_file" 1 \
-		'unhealthy: http "a": CA bundle: cannot read /etc/ssl/certs/ca-certificates.crt: no such file or directory (ENOENT) (set ca_file)' \
+		'unhealthy: http "a": CA bundle: /etc/ssl/certs/ca-certificates.crt: cannot open: no such file or directory (ENOENT) (set ca_file)' \
 		"https://127.0.0.1:$(tport ip)/"
 	tls_case "no CA bundle, with ca_file" 0 "$OK" "https://127.0.0.1:$(tport ip)/" "$CA"
 	umount /etc/ssl/certs
@@ -80,7 +80,7 @@ else
 fi
 
 U="https://127.0.0.1:$(tport ip)/"
-tls_case "missing ca_file" 1 "unhealthy: http \"a\": ca_file: cannot read $T/none.pem: no such file or directory (ENOENT)" \
+tls_case "missing ca_file" 1 "unhealthy: http \"a\": ca_file: $T/none.pem: cannot open: no such file or directory (ENOENT)" \
 	"$U" "ca_file = $T/none.pem"
 tls_case "ca_file that is not PEM" 1 "unhealthy: http \"a\": ca_file: $C/notpem.crt is not a PEM certificate file" \
 	"$U" "ca_file = $C/notpem.crt"
@@ -92,7 +92,7 @@ RUN_AS=(setpriv --reuid 65532 --regid 65532 --clear-groups)
 if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$C"
 	tls_case "unreadable ca_file (uid 65532)" 1 \
-		"unhealthy: http \"a\": ca_file: cannot read $T/ca-unreadable.crt: permission denied (EACCES)" \
+		"unhealthy: http \"a\": ca_file: $T/ca-unreadable.crt: cannot open: permission denied (EACCES)" \
 		"$U" "ca_file = $T/ca-unreadable.crt"
 else
 	skip "tls: unreadable ca_file" "needs root to run as another user"
@@ -104,7 +104,7 @@ RUN_AS=()
 printf '[http "a"]\nurl = %s\nca_file = %s\n' "$U" "$T/none.pem" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini" --check-config
 expect "tls: --check-config names a missing ca_file and its line" 3 \
-	"probe: $T/tlscc.ini:3: ca_file: cannot read $T/none.pem: no such file or directory (ENOENT)"
+	"probe: $T/tlscc.ini:3: ca_file: $T/none.pem: cannot open: no such file or directory (ENOENT)"
 printf '[http "a"]\nurl = %s\ncert_file = %s\nkey_file = %s\n' "$U" "$C/client.crt" "$C/ca.crt" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini" --check-config
 expect "tls: --check-config: a key_file with no key" 3 \
@@ -112,7 +112,7 @@ expect "tls: --check-config: a key_file with no key" 3 \
 printf '[http "a"]\nurl = %s\ncert_file = %s\nkey_file = %s\n' "$U" "$T/none.crt" "$C/client.key" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini" --check-config
 expect "tls: --check-config: a missing cert_file" 3 \
-	"probe: $T/tlscc.ini:3: cert_file: cannot read $T/none.crt: no such file or directory (ENOENT)"
+	"probe: $T/tlscc.ini:3: cert_file: $T/none.crt: cannot open: no such file or directory (ENOENT)"
 printf '[http "a"]\nurl = %s\ncert_file = %s\n' "$U" "$C/client.crt" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini"
 expect "tls: cert_file without key_file" 3 \
@@ -141,7 +141,7 @@ run_probe -v -o json -c "$T/mtls.ini"
 [[ "$OUT$ERR" != *"$KEYTEXT"* ]] && pass "tls: the key is never printed" ||
 	fail "tls: the key is never printed" "found"
 tls_case "a missing key_file at run time" 1 \
-	"unhealthy: http \"a\": key_file: cannot read $T/none.key: no such file or directory (ENOENT)" \
+	"unhealthy: http \"a\": key_file: $T/none.key: cannot open: no such file or directory (ENOENT)" \
 	"https://127.0.0.1:$(tport mtls)/" "$CA" "cert_file = $C/client.crt" "key_file = $T/none.key"
 
 tls_case "tls_min_version = 1.3 against TLS 1.3" 0 "$OK" "https://127.0.0.1:$(tport tls13)/" "$CA" \

@@ -475,7 +475,7 @@ Test(config, check_files_names_the_key_line)
 	a.check_files = 1;
 	write_file(t1, strlen(t1));
 	cr_expect_eq(load_file(&cfg, path, &a, err, sizeof(err)), -1);
-	snprintf(msg, sizeof(msg), "%s:4: ca_file: cannot read /nonexistent/ca.pem: "
+	snprintf(msg, sizeof(msg), "%s:4: ca_file: /nonexistent/ca.pem: cannot open: "
 	    "no such file or directory (ENOENT)", path);
 	cr_expect_str_eq(err, msg);
 	config_free(&cfg);

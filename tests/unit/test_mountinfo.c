@@ -297,5 +297,5 @@ Test(mountinfo, reads_this_process_table)
 	free(text);
 	cr_expect_null(mountinfo_read("/nonexistent/mountinfo", err, sizeof(err)));
 	cr_expect_str_eq(err,
-	    "cannot open /nonexistent/mountinfo: no such file or directory (ENOENT)");
+	    "/nonexistent/mountinfo: cannot open: no such file or directory (ENOENT)");
 }
