@@ -258,6 +258,13 @@ curlx_header_add(struct curlx_headers *hs, const char *value, char *err,
 		snprintf(err, errlen, "invalid header '%s' (use Name: value)", shown);
 		return -1;
 	}
+	if (strpbrk(value, "\r\n") != NULL) {
+		header_for_people(value, shown, sizeof(shown));
+		snprintf(err, errlen, "invalid header '%s': a line break in it would "
+		    "send a header of its own (a value read from a file that ends in "
+		    "a newline?)", shown);
+		return -1;
+	}
 	if (hs->n == CURLX_HEADERS_MAX) {
 		snprintf(err, errlen, "too many headers (at most %d)", CURLX_HEADERS_MAX);
 		return -1;
