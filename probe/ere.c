@@ -9,6 +9,7 @@
 #define ERE_DUP_MAX 255	/* RE_DUP_MAX: the largest count in {m,n} */
 #define ERE_NODES_MAX 1024
 #define ERE_DEPTH_MAX 64	/* ( ) nested */
+#define ERE_WORK_MAX (16L * ERE_PROG_MAX)	/* nodes visited to compile */
 
 enum ere_op { OP_BYTE, OP_ANY, OP_SET, OP_BOL, OP_EOL, OP_SPLIT, OP_JMP, OP_MATCH };
 
@@ -270,13 +271,23 @@ emit(struct ere *e, int op, int c, int x, int y)
 	return e->n++;
 }
 
-/* The program for node i, appended; returns 0 or -1 (too large). */
+struct gen {
+	struct ere *e;
+	const struct node *nodes;
+	long work;	/* nodes visited: {m,n} of empty groups emit nothing */
+};
+
+/* The program for node i, appended; returns 0 or -1 (too large, or too
+ * much work for its size). */
 static int
-gen(struct ere *e, const struct node *nodes, int i)
+gen(struct gen *g, int i)
 {
-	const struct node *nd = &nodes[i];
+	struct ere *e = g->e;
+	const struct node *nd = &g->nodes[i];
 	int k, at, first;
 
+	if (++g->work > ERE_WORK_MAX)
+		return -1;
 	switch (nd->type) {
 	case N_EMPTY:
 		return 0;
@@ -291,13 +302,13 @@ gen(struct ere *e, const struct node *nodes, int i)
 	case N_EOL:
 		return emit(e, OP_EOL, 0, 0, 0) < 0 ? -1 : 0;
 	case N_CAT:
-		return gen(e, nodes, nd->a) != 0 ? -1 : gen(e, nodes, nd->b);
+		return gen(g, nd->a) != 0 ? -1 : gen(g, nd->b);
 	case N_ALT:
-		if ((at = emit(e, OP_SPLIT, 0, e->n + 1, 0)) < 0 || gen(e, nodes, nd->a) != 0 ||
+		if ((at = emit(e, OP_SPLIT, 0, e->n + 1, 0)) < 0 || gen(g, nd->a) != 0 ||
 		    (k = emit(e, OP_JMP, 0, 0, 0)) < 0)
 			return -1;
 		e->prog[at].y = e->n;
-		if (gen(e, nodes, nd->b) != 0)
+		if (gen(g, nd->b) != 0)
 			return -1;
 		e->prog[k].x = e->n;
 		return 0;
@@ -305,17 +316,17 @@ gen(struct ere *e, const struct node *nodes, int i)
 		break;
 	}
 	for (k = 0; k < nd->min; k++)	/* N_REP: min copies, then the rest */
-		if (gen(e, nodes, nd->a) != 0)
+		if (gen(g, nd->a) != 0)
 			return -1;
 	if (nd->max == -1) {
-		if ((at = emit(e, OP_SPLIT, 0, e->n + 1, 0)) < 0 || gen(e, nodes, nd->a) != 0 ||
+		if ((at = emit(e, OP_SPLIT, 0, e->n + 1, 0)) < 0 || gen(g, nd->a) != 0 ||
 		    emit(e, OP_JMP, 0, at, 0) < 0)
 			return -1;
 		e->prog[at].y = e->n;
 		return 0;
 	}
 	for (first = e->n, k = nd->min; k < nd->max; k++)
-		if (emit(e, OP_SPLIT, 0, e->n + 1, -1) < 0 || gen(e, nodes, nd->a) != 0)
+		if (emit(e, OP_SPLIT, 0, e->n + 1, -1) < 0 || gen(g, nd->a) != 0)
 			return -1;
 	for (k = first; k < e->n; k++)	/* each optional copy may end it all */
 		if (e->prog[k].op == OP_SPLIT && e->prog[k].y == -1)
@@ -327,6 +338,7 @@ int
 ere_compile(struct ere *e, const char *pattern, char *err, size_t errlen)
 {
 	struct parser *ps;
+	struct gen g;
 	int root, r = -1;
 
 	memset(e, 0, sizeof(*e));
@@ -341,7 +353,8 @@ ere_compile(struct ere *e, const char *pattern, char *err, size_t errlen)
 		ps->err = "unmatched ( or )";
 	if (root < 0 || ps->err != NULL)
 		snprintf(err, errlen, "%s", ps->err ? ps->err : "invalid pattern");
-	else if (gen(e, ps->nodes, root) != 0 || emit(e, OP_MATCH, 0, 0, 0) < 0)
+	else if ((g.e = e, g.nodes = ps->nodes, g.work = 0, gen(&g, root)) != 0 ||
+	    emit(e, OP_MATCH, 0, 0, 0) < 0)
 		snprintf(err, errlen, "too large a pattern (at most %d steps, "
 		    "counted {m,n} copies included)", ERE_PROG_MAX);
 	else
