@@ -270,9 +270,9 @@ bench-serve: static
 	bench/serve.sh bin/probe-static
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
-FUZZ_TARGETS = config values mountinfo http grpc cert expect
+FUZZ_TARGETS = config values mountinfo http grpc cert expect results reply
 FUZZ_TIME ?= 20
-FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/process.c probe/serve%.c probe/watch.c,$(SRCS))
+FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
@@ -280,6 +280,11 @@ build/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_LIB) | deps
 	@$(DEPS) fuzz
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out probe/check_http.c,$(FUZZ_LIB)) $(LIBS)
+
+build/fuzz/fuzz_reply: tests/fuzz/fuzz_reply.c $(FUZZ_LIB) probe/serve_runner.c | deps
+	@$(DEPS) fuzz
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) probe/serve_runner.c $(LIBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | deps
 	@$(DEPS) fuzz
@@ -290,7 +295,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes; \
 		echo "fuzz: $$t for $(FUZZ_TIME)s"; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=2 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz/crashes/$$t- -max_len=4096 \
 			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
 			>build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \

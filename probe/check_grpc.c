@@ -134,41 +134,15 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* "%XX" in grpc-message, decoded; the rest as it is. */
-static void
-percent_decode(const char *s, size_t n, char *out, size_t len)
-{
-	size_t i, o = 0;
-	unsigned x;
-
-	for (i = 0; i < n && o + 1 < len; i++) {
-		if (s[i] == '%' && i + 2 < n && sscanf(s + i + 1, "%2x", &x) == 1) {
-			out[o++] = (char)x;
-			i += 2;
-		} else
-			out[o++] = s[i];
-	}
-	out[o] = '\0';
-}
-
 /* Headers and trailers alike: grpc-status and grpc-message. */
 static size_t
 on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct reply *r = arg;
-	size_t n = size * nmemb, v;
 
 	r->lines++;
-	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
-		n--;
-	if (n > 12 && strncasecmp(data, "grpc-status:", 12) == 0) {
-		v = 12 + strspn(data + 12, " \t");
-		r->status = v < n && data[v] >= '0' && data[v] <= '9' ?
-		    strtol(data + v, NULL, 10) : -2;
-	} else if (n > 13 && strncasecmp(data, "grpc-message:", 13) == 0) {
-		v = 13 + strspn(data + 13, " \t");
-		percent_decode(data + v, n - v, r->message, sizeof(r->message));
-	}
+	grpc_header_line(data, size * nmemb, &r->status, r->message,
+	    sizeof(r->message));
 	return size * nmemb;
 }
 

@@ -1,10 +1,12 @@
 /*
  * grpc.c: the two messages of grpc.health.v1.Health/Check, coded by hand:
  * one string field out, one enum field back, each behind gRPC's 5-byte
- * length prefix; and the names of serving states and gRPC statuses.
+ * length prefix; the status lines of a response; and the names of serving
+ * states and gRPC statuses.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "grpc.h"
 
@@ -144,4 +146,52 @@ grpc_status_name(long code)
 	};
 
 	return code >= 0 && code < 17 ? names[code] : NULL;
+}
+
+static int
+hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* "%XX" in grpc-message, decoded; the rest as it is. The n bytes at s are
+ * not NUL-terminated (libcurl's header data). */
+static void
+percent_decode(const char *s, size_t n, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+			out[o++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+}
+
+void
+grpc_header_line(const char *data, size_t n, long *status, char *message,
+    size_t len)
+{
+	size_t v;
+
+	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+		n--;
+	if (n > 12 && strncasecmp(data, "grpc-status:", 12) == 0) {
+		v = 12;
+		while (v < n && (data[v] == ' ' || data[v] == '\t'))
+			v++;
+		*status = v < n && data[v] >= '0' && data[v] <= '9' ? 0 : -2;
+		for (; *status >= 0 && v < n && data[v] >= '0' && data[v] <= '9' &&
+		    *status < 100000; v++)
+			*status = *status * 10 + (data[v] - '0');
+	} else if (n > 13 && strncasecmp(data, "grpc-message:", 13) == 0) {
+		v = 13;
+		while (v < n && (data[v] == ' ' || data[v] == '\t'))
+			v++;
+		percent_decode(data + v, n - v, message, len);
+	}
 }

@@ -26,6 +26,15 @@ size_t grpc_health_request(const char *service, unsigned char *buf, size_t len);
 int grpc_health_decode(const unsigned char *buf, size_t len, long *status,
     char *err, size_t errlen);
 
+/*
+ * One header or trailer line of a response, n bytes as libcurl hands it
+ * over (its CRLF may follow): "grpc-status: N" sets *status (-2 when N is
+ * not a number), "grpc-message: TEXT" sets message (percent-decoded,
+ * ended, cut to len); other lines are left alone.
+ */
+void grpc_header_line(const char *data, size_t n, long *status, char *message,
+    size_t len);
+
 /* "SERVING", "NOT_SERVING", ... or NULL for another number. */
 const char *grpc_serving_name(long status);
 

@@ -13,7 +13,6 @@
 #include "parse.h"
 #include "report.h"
 #include "serve_int.h"
-#include "util.h"
 
 static void
 set_responses(struct kind_state *k, const char *text, size_t tlen,
@@ -43,17 +42,15 @@ no_result(char *buf, size_t len, enum report_format format, unsigned kind,
 
 /* Store a runner's reply (len < 0: no answer). Called with k->mu held. */
 static void
-kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms)
+kind_update(struct kind_state *k, char *msg, ssize_t len, long deadline_ms)
 {
-	const struct runner_reply *rep = (const struct runner_reply *)msg;
+	const struct runner_reply *rep = runner_reply_valid(msg, len, k->lc->p->nchecks);
 	char why[160], text[256], json[320];
 	double t = wall_time();
 	uint32_t i;
 
 	k->have = 1;
-	if (len < (ssize_t)sizeof(*rep) || rep->text_len > (size_t)len - sizeof(*rep) ||
-	    rep->json_len > (size_t)len - sizeof(*rep) - rep->text_len ||
-	    rep->nchecks > PROBE_MAX_CHECKS) {
+	if (rep == NULL) {
 		k->healthy = 0;
 		snprintf(why, sizeof(why), "no answer from the %s check runner "
 		    "within %ldms", kind_name(k->kind), deadline_ms);
@@ -68,7 +65,7 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		const struct runner_check *rc = &rep->checks[i];
 		struct check_stat *st;
 
-		if (rc->index < 0 || (size_t)rc->index >= k->lc->p->nchecks)
+		if (rc->index < 0)
 			continue;
 		st = &k->stats[rc->index];
 		st->seen = 1;
@@ -79,7 +76,6 @@ kind_update(struct kind_state *k, const char *msg, ssize_t len, long deadline_ms
 		st->failures += !rc->healthy;
 		st->space = rc->space;
 		st->cert = rc->cert;
-		text_clean(st->cert.subject, sizeof(st->cert.subject));
 	}
 	set_responses(k, msg + sizeof(*rep), rep->text_len,
 	    msg + sizeof(*rep) + rep->text_len, rep->json_len);

@@ -306,6 +306,29 @@ out:
 	return ret;
 }
 
+const struct runner_reply *
+runner_reply_valid(char *msg, ssize_t len, size_t nchecks)
+{
+	struct runner_reply *rep = (struct runner_reply *)msg;
+	uint32_t i;
+
+	if (len < (ssize_t)sizeof(*rep) || rep->text_len > (size_t)len - sizeof(*rep) ||
+	    rep->json_len > (size_t)len - sizeof(*rep) - rep->text_len ||
+	    rep->nchecks > PROBE_MAX_CHECKS)
+		return NULL;
+	for (i = 0; i < rep->nchecks; i++) {
+		struct runner_check *rc = &rep->checks[i];
+
+		if (rc->index < 0 || (size_t)rc->index >= nchecks)
+			rc->index = -1;
+		rc->healthy = rc->healthy == 1;
+		rc->space.seen = rc->space.seen == 1;
+		rc->cert.seen = rc->cert.seen == 1;
+		text_clean(rc->cert.subject, sizeof(rc->cert.subject));
+	}
+	return rep;
+}
+
 void
 runner_stop(struct runner *r)
 {

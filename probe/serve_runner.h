@@ -59,6 +59,15 @@ ssize_t runner_run(struct runner *, long wait_ms, char *buf, size_t cap);
 int runner_load(struct runner *, const char *text, size_t len, long wait_ms,
     char *err, size_t errlen);
 
+/*
+ * A reply of len bytes (-1: none came) as a server may use it: sizes
+ * within len, at most PROBE_MAX_CHECKS checks, each check's index below
+ * nchecks (else -1) and its certificate's name ended and clean. Returns
+ * it, fixed up in place, or NULL when it cannot be used at all.
+ */
+const struct runner_reply *runner_reply_valid(char *msg, ssize_t len,
+    size_t nchecks);
+
 /* Close its socket (it exits), kill it if it has not; accepts fd -1. */
 void runner_stop(struct runner *);
 
