@@ -152,3 +152,37 @@ expect "shipped config/probe.ini is valid" 0 "$ROOT/config/probe.ini: ok, 4 chec
 expect_line "config/probe.ini: liveness checks" 'liveness   http "time-server", writable "data"'
 run_probe -c "$ROOT/config/reference.ini" --check-config
 expect "shipped config/reference.ini is valid" 0 "$ROOT/config/reference.ini: ok, 6 checks, deadline 1000ms"
+
+# A config path that is a FIFO: refused at once, never waited on.
+mkfifo "$T/fifo.ini"
+run_probe -c "$T/fifo.ini"
+expect "a FIFO as config is refused at once" 3 "probe: $T/fifo.ini: is not a regular file" 500
+printf '[http "a"]\nurl = https://localhost:%s/\nca_file = %s\n' "$TLS" "$T/fifo.ini" >"$T/fifo-ca.ini"
+run_probe --check-config -c "$T/fifo-ca.ini"
+expect "a FIFO as ca_file is refused at once" 3 "probe: $T/fifo-ca.ini:3: ca_file: $T/fifo.ini: is not a regular file" 500
+
+# A regular expression whose compiling would take seconds: refused fast.
+run_probe --check-config --http "$BASE/ok" --expect-body-regex '(){255}{255}{255}{255}{255}'
+expect "a regex bomb is refused at once" 3 \
+	"probe: --expect-body-regex: invalid regular expression '(){255}{255}{255}{255}{255}': too large a pattern*" 100
+
+# Values from the environment: a line break in a header is refused, and
+# no expanded value is ever printed in an error.
+printf '[http "a"]\nurl = %s/ok\nheader = Authorization: Bearer ${TOKEN}\n' "$BASE" >"$T/env.ini"
+TOKEN=$'s3cret-token\nX-Injected: yes' run_probe -c "$T/env.ini"
+expect "a header with a line break from \${VAR} is refused" 3 \
+	"probe: $T/env.ini:3: header: invalid header 'Authorization: [redacted]': a line break in it would send a header of its own*"
+all=$OUT$ERR
+expect_true "... and the secret is not in the message" test "$all" = "${all//s3cret/}"
+TOKEN=$'s3cret-token\n' run_probe -c "$T/env.ini"
+expect "a secret file that ends in a newline, refused" 3 "probe: $T/env.ini:3: header: invalid header*"
+printf '[probe]\ntimeout = ${DB_PASSWORD}\n[tcp "a"]\naddress = ${DB_HOST}:5432\n' >"$T/env2.ini"
+DB_PASSWORD=hunter2 DB_HOST=db run_probe -c "$T/env2.ini"
+expect "an invalid value from \${VAR} names the variable, not the value" 3 \
+	"probe: $T/env2.ini:2: timeout: invalid duration '\${DB_PASSWORD}'* (from the environment: the value is not shown)"
+all=$OUT$ERR
+expect_true "... and hunter2 appears nowhere" test "$all" = "${all//hunter2/}"
+DB_PASSWORD=1s DB_HOST='s3cr3t:x' run_probe -c "$T/env2.ini"
+expect "a bad address from \${VAR}" 3 "probe: $T/env2.ini:4: address: invalid address '\${DB_HOST}:5432'*"
+all=$OUT$ERR
+expect_true "... and its value appears nowhere" test "$all" = "${all//s3cr3t/}"

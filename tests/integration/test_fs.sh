@@ -226,16 +226,42 @@ EOT
 	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)
 	[ "$left" -le 8 ] && pass "hung filesystem: at most 8 stuck processes ($left)" ||
 		fail "hung filesystem: at most 8 stuck processes" "$left left"
+	# Under probe serve: the stuck ones are counted while they are stuck,
+	# and reaped once the filesystem lets them go: no zombie piles up.
+	{ printf '[serve]\ncache = 0\n'; cat "$T/hung.ini"; } >"$T/hung-serve.ini"
+	serve_start "$T/hung-serve.ini"
+	get "hung filesystem under serve" /livez 503 \
+		"unhealthy: mount \"m\": timed out after 500ms (no answer from the filesystem at $T/hung)"
+	pending() {
+		python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" 2>/dev/null |
+			sed -n 's/^probe_check_processes_pending{kind="liveness"} //p'
+	}
+	# (A FUSE request is killable: the checks die at the deadline, so
+	# none is pending here; tests/unit/test_run.c makes one slow to die.)
+	n=$(pending)
+	[ -n "$n" ] && pass "hung filesystem under serve: /metrics counts what is stuck ($n)" ||
+		fail "hung filesystem under serve: /metrics counts what is stuck" "no series"
 	kill -9 "$hang"
 	wait "$hang" 2>/dev/null
-	sleep 0.2
+	zombies_of() {	# zombies_of PID: zombie children of PID's children
+		local p n=0
+		for p in $(pgrep -P "$(pgrep -d, -P "$1")"); do
+			[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] && n=$((n + 1))
+		done
+		echo "$n"
+	}
+	get "hung filesystem gone, under serve" /livez 503 "unhealthy: mount \"m\": $T/hung (fuse from hangfs): * (ENOTCONN)"
+	wait_until test "$(pending)" = 0
+	expect_true "hung filesystem gone, under serve: every stuck check reaped" test "$(pending)" = 0
+	expect_true "hung filesystem gone, under serve: no zombie" test "$(zombies_of "$SPID")" = 0
+	serve_stop
 	run_probe -c "$T/hung.ini"
 	expect "dead filesystem (server gone): ENOTCONN" 1 \
 		"unhealthy: mount \"m\": $T/hung (fuse from hangfs): * (ENOTCONN)" 600
 	expect_line "dead filesystem: the writable check too" \
 		"FAIL  writable  w  *  $T/hung: * (ENOTCONN)"
 	umount -l "$T/hung" 2>/dev/null
-	sleep 0.2
+	wait_until test "$(pgrep -c -f "^$PROBE -c $T/hung.ini")" = 0
 	left=$(pgrep -c -f "^$PROBE -c $T/hung.ini" || true)
 	[ "$left" -eq 0 ] && pass "hung filesystem: nothing left once it is gone" ||
 		fail "hung filesystem: nothing left once it is gone" "$left processes"

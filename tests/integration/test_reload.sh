@@ -243,3 +243,20 @@ else
 	pass "reload: no reload refused under load"
 fi
 serve_stop
+
+# The config path becomes a FIFO: the reload is refused without blocking,
+# the old config stays, and SIGTERM still ends serve at once.
+printf '[http "app"]\nurl = %s/ok\n' "$BASE" >"$T/fifo-serve.ini"
+serve_start "$T/fifo-serve.ini"
+mkfifo "$T/fifo-new"
+n0=$(reloads)
+mv "$T/fifo-new" "$T/fifo-serve.ini"
+wait_reloads $((n0 + 1))
+expect_true "reload: a FIFO in place of the config is refused" \
+	grep -q "^probe: $T/fifo-serve.ini: is not a regular file (the config in force stays)$" "$T/serve.err"
+get "reload: ... and the old config answers" /livez 200 "healthy: 1 of 1 checks passed (liveness, *ms)"
+start=$(date +%s%N)
+serve_stop
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$ms" -lt 1500 ] && pass "reload: ... and SIGTERM ends serve (${ms}ms)" ||
+	fail "reload: ... and SIGTERM ends serve" "${ms}ms"

@@ -315,3 +315,26 @@ else
 fi
 get "serve: /livez after the crowd" /livez 200 "healthy: *"
 serve_stop
+
+# [serve] terse: the bodies name the checks, not what they found (no path,
+# host or certificate name goes to the pod network).
+ini terse <<EOT
+[serve]
+terse = yes
+[http "down"]
+url = $BASE/status/500
+[cert "tls"]
+path = $T/cert.pem
+EOT
+serve_start "$T/terse.ini"
+get "serve: terse: the failing check, not why" /livez 503 'unhealthy: http "down" failed'
+expect_line "serve: terse: check lines without messages" "FAIL  http      down              *ms"
+[[ "$OUT" != *"HTTP 500"* && "$OUT" != *"$T"* ]] && pass "serve: terse: no reason, no path" ||
+	fail "serve: terse: no reason, no path" "$OUT"
+get "serve: terse: JSON" "/livez?format=json" 503 '{"kind": "liveness", "healthy": false, *'
+[[ "$OUT" != *'"message"'* ]] && pass "serve: terse: JSON without messages" ||
+	fail "serve: terse: JSON without messages" "$OUT"
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics" 2>/dev/null
+expect_true "serve: terse: no certificate name in /metrics" \
+	grep -q '^probe_cert_not_after_timestamp_seconds{check="tls",subject=""} [0-9]*$' "$T/metrics"
+serve_stop

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +15,10 @@
 #include "probe.h"
 #include "run.h"
 
-enum fake_how { FAKE_PASS, FAKE_FAIL, FAKE_HANG, FAKE_DIE, FAKE_EXIT, FAKE_SHORT };
+enum fake_how { FAKE_PASS, FAKE_FAIL, FAKE_HANG, FAKE_DIE, FAKE_EXIT, FAKE_SHORT,
+	FAKE_BIG };
+
+#define BIG (2048L * 1024 * 1024)
 
 struct fake {
 	enum fake_how how;
@@ -56,6 +60,17 @@ fake_run(const struct check *c, long timeout_ms, struct check_result *res)
 		if (write(result_fd(), "half", 4) != 4)
 			_exit(7);
 		_exit(0);
+	case FAKE_BIG: {	/* 2 GiB in small pages: its exit takes a while */
+		char *p = mmap(NULL, (size_t)BIG, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(8);
+		madvise(p, (size_t)BIG, MADV_NOHUGEPAGE);
+		memset(p, 1, (size_t)BIG);
+		for (;;)
+			pause();
+	}
 	}
 	return PROBE_UNHEALTHY;
 }
@@ -225,5 +240,22 @@ Test(run, only_selected_checks_run)
 	fakes[0].how = FAKE_PASS;
 	cr_expect_eq(run(2, 1000, &took), PROBE_HEALTHY);
 	cr_expect_str_eq(checks[1].result.message, "");
+	expect_no_child();
+}
+
+/* A check killed at its deadline that takes longer than the run waits to
+ * go (a big process on a loaded node, or one stuck in the kernel) is
+ * pending, and reaped once it is gone. */
+Test(run, a_check_slow_to_die_is_pending_then_reaped, .timeout = 20)
+{
+	double took, until;
+
+	setup(1, FAKE_BIG, NULL);
+	cr_expect_eq(run(1, 3000, &took), PROBE_UNHEALTHY);
+	cr_expect_str_eq(checks[0].result.message, "timed out after 3000ms");
+	cr_expect_geq(run_pending(), 1, "reaped within the run");
+	for (until = now_ms() + 10000; run_pending() > 0 && now_ms() < until;)
+		usleep(10000);
+	cr_expect_eq(run_pending(), 0);
 	expect_no_child();
 }

@@ -101,6 +101,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 		-subj /CN=other.test -keyout "$I/certs/other.key" -out /dev/null 2>/dev/null ||
 	{ echo "vm-test: openssl cannot make the test certificates"; exit 1; }
 cp "$ROOT/tests/vm/guest.sh" "$I/init"
+cp "$ROOT/tests/sandbox/escapes.txt" "$I/escapes.txt"
 chmod 755 "$I/init"
 (cd "$I" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$W/initrd.gz"
 
