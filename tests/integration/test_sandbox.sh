@@ -57,9 +57,14 @@ escapes() {
 	local ll=$1 what rowll types want t line st ty nm du msg
 	while IFS=$'\t' read -r what rowll types want; do
 		case $what in '' | '#'*) continue ;; esac
-		[ "$rowll" = "*" ] || [ "$rowll" = "$ll" ] || continue
+		case $rowll in
+		"*" | "$ll") ;;
+		net) [ "$ll" = on ] && [ "$abi" -ge 4 ] || continue ;;
+		nonet) [ "$ll" = off ] || [ "$abi" -lt 4 ] || continue ;;
+		*) continue ;;
+		esac
 		PROBE=$PROBE_HOOKS PROBE_TEST_ESCAPE=$what PROBE_TEST_LANDLOCK=$ll \
-			PROBE_TEST_UNIX=$T/app.sock run_probe -c "$SB/all.ini"
+			PROBE_TEST_UNIX=$T/app.sock PROBE_TEST_PORT=$HOSTILE run_probe -c "$SB/all.ini"
 		for t in $types_here; do
 			[ "$types" = "*" ] || [[ " $types " == *" $t "* ]] || continue
 			msg="(no line for check $t)"
@@ -96,6 +101,8 @@ else
 	python3 -c 'import socket, time
 s = socket.socket(socket.AF_UNIX); s.bind(b"\0probe-test-abstract"); s.listen(); time.sleep(600)' &
 	PIDS+=($!)
+	abi=$(printf '%s' "$here" | sed -n 's/.*Landlock (ABI \([0-9]*\)).*/\1/p')
+	abi=${abi:-0}
 	escapes on
 	escapes off
 	expect_true "sandbox: nothing written outside the writable check's directory" \

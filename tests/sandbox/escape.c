@@ -10,8 +10,10 @@
  * NOT stopped", and the check does not run; the attempts that forge a
  * result write it themselves.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -127,6 +129,24 @@ unix_connect(int abstract)
 	return connect(fd, (struct sockaddr *)&sa, len);
 }
 
+/* Connect to 127.0.0.1:$PROBE_TEST_PORT, a port the check was not given
+ * (Landlock's TCP rules, where the kernel has them). */
+static int
+connect_port(void)
+{
+	const char *port = getenv("PROBE_TEST_PORT");
+	struct sockaddr_in sa;
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)strtoul(port ? port : "9", NULL, 10));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+}
+
 /* Take the guard slots of /data: only the probe's own directory holds
  * them, which Landlock keeps a check out of. */
 static int
@@ -232,6 +252,8 @@ attempt(const char *what, int wfd)
 		return unix_connect(1);
 	if (strcmp(what, "guard-squat") == 0)
 		return guard_squat();
+	if (strcmp(what, "connect-port") == 0)
+		return connect_port();
 	errno = EINVAL;
 	return -1;
 }
