@@ -457,9 +457,10 @@ emit_verdicts(struct filter *f, pid_t pid, int unix_ok)
 {
 	/* fcntl: locks, flags, duplicates; never F_SETOWN, F_SETOWN_EX or
 	 * F_SETSIG (a signal to another process), leases or notifications */
-	static const struct range fcntl_cmds[] = {
-		{ F_DUPFD, F_SETLKW }, { 12, 14 },	/* F_*LK64 on 32-bit */
-		{ 36, 38 }, { F_DUPFD_CLOEXEC, F_DUPFD_CLOEXEC },	/* F_OFD_* */
+	static const struct range fcntl_cmds[] = {	/* the kernel's numbers:
+		 * F_DUPFD to F_SETLKW, F_GETLK64 to F_SETLKW64 (musl's F_*LK on
+		 * 32-bit), F_OFD_GETLK to F_OFD_SETLKW, F_DUPFD_CLOEXEC */
+		{ 0, 7 }, { 12, 14 }, { 36, 38 }, { 1030, 1030 },
 	};
 	struct range self[] = { { 0, 0 }, { (unsigned)pid, (unsigned)pid } };
 
