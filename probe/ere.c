@@ -1,4 +1,11 @@
-/* ere.c: a POSIX ERE parser and a Thompson NFA to match it. */
+/*
+ * ere.c: a POSIX ERE parser and a Thompson NFA to match it. Backslash
+ * escapes are RE2's (Go's regexp, what blackbox_exporter and most
+ * health-check configs are written for), which POSIX leaves undefined:
+ * \d \s \w and their negations (ASCII, also inside [ ]), \b \B, \A \z,
+ * \t \n \r \f \v \a, \xHH, and a backslash before punctuation for the
+ * character itself; any other backslash-letter is refused.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +18,8 @@
 #define ERE_DEPTH_MAX 64	/* ( ) nested */
 #define ERE_WORK_MAX (16L * ERE_PROG_MAX)	/* nodes visited to compile */
 
-enum ere_op { OP_BYTE, OP_ANY, OP_SET, OP_BOL, OP_EOL, OP_SPLIT, OP_JMP, OP_MATCH };
+enum ere_op { OP_BYTE, OP_ANY, OP_SET, OP_BOL, OP_EOL, OP_WORDB, OP_NWORDB,
+	OP_SPLIT, OP_JMP, OP_MATCH };
 
 struct ere_inst {
 	unsigned char op;
@@ -19,7 +27,8 @@ struct ere_inst {
 	int x, y;		/* jump targets; x: the set of OP_SET */
 };
 
-enum node_type { N_EMPTY, N_BYTE, N_ANY, N_SET, N_BOL, N_EOL, N_CAT, N_ALT, N_REP };
+enum node_type { N_EMPTY, N_BYTE, N_ANY, N_SET, N_BOL, N_EOL, N_WORDB, N_NWORDB,
+	N_CAT, N_ALT, N_REP };
 
 struct node {
 	unsigned char type, c;
@@ -97,6 +106,74 @@ bracket_class(const char *name, size_t len, unsigned char *set)
 	return -1;
 }
 
+/* \d \D \s \S \w \W: RE2's ASCII classes. Returns 1 and adds the
+ * class of c to set, or 0 if c names none. */
+static int
+class_escape(char c, unsigned char *set)
+{
+	unsigned char cls[32];
+	int ch, k;
+
+	memset(cls, 0, sizeof(cls));
+	switch (c | 0x20) {
+	case 'd':
+		for (ch = '0'; ch <= '9'; ch++)
+			set_add(cls, ch);
+		break;
+	case 's':	/* RE2's: no \v, unlike [[:space:]] */
+		set_add(cls, ' ');
+		set_add(cls, '\t');
+		set_add(cls, '\n');
+		set_add(cls, '\f');
+		set_add(cls, '\r');
+		break;
+	case 'w':
+		for (ch = 0; ch < 128; ch++)
+			if (isalnum(ch) || ch == '_')
+				set_add(cls, ch);
+		break;
+	default:
+		return 0;
+	}
+	for (k = 0; k < 32; k++)
+		set[k] |= (unsigned char)(c >= 'a' ? cls[k] : ~cls[k]);
+	return 1;
+}
+
+static int
+hex_digit(int c)
+{
+	return isdigit(c) ? c - '0' : isxdigit(c) ? (c | 0x20) - 'a' + 10 : -1;
+}
+
+/*
+ * After a backslash, not a class: the byte it stands for (\t, \xHH, \.),
+ * with ps->p past it, or -1 with ps->err (a letter or digit that is no
+ * escape of RE2's).
+ */
+static int
+byte_escape(struct parser *ps)
+{
+	static const char from[] = "tnrfva", to[] = "\t\n\r\f\v\a";
+	const char *k;
+	int c = (unsigned char)*ps->p++, hi, lo;
+
+	if (c != '\0' && (k = strchr(from, c)) != NULL)
+		return to[k - from];
+	if (c == 'x' && (hi = hex_digit((unsigned char)ps->p[0])) >= 0 &&
+	    (lo = hex_digit((unsigned char)ps->p[1])) >= 0) {
+		ps->p += 2;
+		return hi * 16 + lo;
+	}
+	if (isalnum(c) || c >= 0x80) {
+		ps->err = c >= '1' && c <= '9' ? "back-references are not supported" :
+		    "unknown escape (use \\d \\D \\s \\S \\w \\W \\b \\B \\A \\z "
+		    "\\t \\n \\r \\f \\v \\xHH, or \\ before punctuation for itself)";
+		return -1;
+	}
+	return c;
+}
+
 /* After '[': the bracket expression up to its ']'. */
 static int
 parse_bracket(struct parser *ps)
@@ -122,10 +199,30 @@ parse_bracket(struct parser *ps)
 			ps->p = end + 2;
 			continue;
 		}
-		lo = hi = (unsigned char)*ps->p++;
+		if (ps->p[0] == '\\') {
+			if (ps->p[1] == '\0')
+				return ps->err = "unmatched [ or ]", -1;
+			if (class_escape(ps->p[1], set)) {
+				ps->p += 2;
+				continue;
+			}
+			ps->p++;
+			if ((lo = byte_escape(ps)) < 0)
+				return -1;
+		} else
+			lo = (unsigned char)*ps->p++;
+		hi = lo;
 		if (ps->p[0] == '-' && ps->p[1] != ']' && ps->p[1] != '\0') {
-			hi = (unsigned char)ps->p[1];
-			ps->p += 2;
+			if (ps->p[1] == '\\') {
+				ps->p += 2;
+				if (*ps->p == '\0' || class_escape(*ps->p, set))
+					return ps->err = "invalid range in [ ]", -1;
+				if ((hi = byte_escape(ps)) < 0)
+					return -1;
+			} else {
+				hi = (unsigned char)ps->p[1];
+				ps->p += 2;
+			}
 			if (hi < lo)
 				return ps->err = "invalid range in [ ]", -1;
 		}
@@ -137,6 +234,33 @@ parse_bracket(struct parser *ps)
 		for (c = 0; c < 32; c++)
 			set[c] = (unsigned char)~set[c];
 	return node_new(ps, N_SET, s, 0);
+}
+
+/* After a backslash outside [ ]: a class, an assertion or a byte. */
+static int
+parse_escape(struct parser *ps)
+{
+	int c = (unsigned char)*ps->p, s, n;
+
+	if (c == '\0')
+		return ps->err = "a backslash at the end", -1;
+	if (c == 'b' || c == 'B' || c == 'A' || c == 'z') {
+		ps->p++;
+		return node_new(ps, c == 'b' ? N_WORDB : c == 'B' ? N_NWORDB :
+		    c == 'A' ? N_BOL : N_EOL, 0, 0);
+	}
+	if (strchr("dDsSwW", c) != NULL) {
+		ps->p++;
+		if ((s = set_new(ps)) < 0)
+			return -1;
+		class_escape((char)c, ps->e->sets[s]);
+		return node_new(ps, N_SET, s, 0);
+	}
+	if ((c = byte_escape(ps)) < 0)
+		return -1;
+	if ((n = node_new(ps, N_BYTE, 0, 0)) >= 0)
+		ps->nodes[n].c = (unsigned char)c;
+	return n;
 }
 
 static int
@@ -165,12 +289,7 @@ parse_atom(struct parser *ps)
 	case '*': case '+': case '?':
 		return ps->err = "*, + or ? with nothing before it", -1;
 	case '\\':
-		if (*ps->p == '\0')
-			return ps->err = "a backslash at the end", -1;
-		if (*ps->p >= '1' && *ps->p <= '9')
-			return ps->err = "back-references are not supported", -1;
-		c = (unsigned char)*ps->p++;
-		break;
+		return parse_escape(ps);
 	default:
 		break;
 	}
@@ -301,6 +420,10 @@ gen(struct gen *g, int i)
 		return emit(e, OP_BOL, 0, 0, 0) < 0 ? -1 : 0;
 	case N_EOL:
 		return emit(e, OP_EOL, 0, 0, 0) < 0 ? -1 : 0;
+	case N_WORDB:
+		return emit(e, OP_WORDB, 0, 0, 0) < 0 ? -1 : 0;
+	case N_NWORDB:
+		return emit(e, OP_NWORDB, 0, 0, 0) < 0 ? -1 : 0;
 	case N_CAT:
 		return gen(g, nd->a) != 0 ? -1 : gen(g, nd->b);
 	case N_ALT:
@@ -374,8 +497,25 @@ struct threads {
  * list (once per step: mark[pc] == step). Returns 1 when MATCH is reached.
  */
 static int
+is_word(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* 1 if position i of text (len bytes) is a word boundary: a word byte on
+ * one side of it and not on the other (ASCII, as RE2's \b). */
+static int
+word_boundary(const char *text, size_t i, size_t len)
+{
+	int before = i > 0 && is_word((unsigned char)text[i - 1]);
+	int after = i < len && is_word((unsigned char)text[i]);
+
+	return before != after;
+}
+
+static int
 follow(const struct ere *e, struct threads *list, int *stack, unsigned *mark,
-    unsigned step, int pc, size_t i, size_t len)
+    unsigned step, int pc, const char *text, size_t i, size_t len)
 {
 	const struct ere_inst *in;
 	int top = 0;
@@ -403,6 +543,11 @@ follow(const struct ere *e, struct threads *list, int *stack, unsigned *mark,
 			break;
 		case OP_EOL:
 			if (i == len)
+				stack[top++] = pc + 1;
+			break;
+		case OP_WORDB:
+		case OP_NWORDB:
+			if (word_boundary(text, i, len) == (in->op == OP_WORDB))
 				stack[top++] = pc + 1;
 			break;
 		default:
@@ -442,14 +587,14 @@ ere_match(const struct ere *e, const char *text, size_t len)
 	r = 1;
 	for (i = 0;; i++, step++) {
 		/* A new start at every byte: the match may begin anywhere. */
-		if (follow(e, cur, stack, mark, step, 0, i, len))
+		if (follow(e, cur, stack, mark, step, 0, text, i, len))
 			goto out;
 		if (i == len)
 			break;
 		next->n = 0;
 		for (k = 0; k < cur->n; k++)
 			if (step_ok(e, &e->prog[cur->pc[k]], (unsigned char)text[i]) &&
-			    follow(e, next, stack, mark, step + 1, cur->pc[k] + 1, i + 1, len))
+			    follow(e, next, stack, mark, step + 1, cur->pc[k] + 1, text, i + 1, len))
 				goto out;
 		t = cur, cur = next, next = t;
 	}

@@ -48,6 +48,70 @@ Test(ere, matches_like_posix)
 	}
 }
 
+/*
+ * RE2's escapes (Go's regexp: blackbox_exporter, and what configs are
+ * copied from), as its syntax documents them: \d \s \w and negations
+ * (ASCII; \s without \v), \b \B, \A \z, \t \n \r \f \v \xHH, escaped
+ * punctuation. glibc's regexec() implements \w \W \s \S \b \B as GNU
+ * extensions: where glibc is 1, it must agree (its \s has \v too).
+ */
+Test(ere, escapes_like_re2)
+{
+	static const struct { const char *re, *text; int want, glibc; } cases[] = {
+		{ "Copyright \\d+", "Copyright 2015 ACME", 1, 0 },
+		{ "\\d", "no digit here", 0, 0 }, { "\\d", "d", 0, 0 },
+		{ "^\\d{4}-\\d{2}$", "2026-12", 1, 0 }, { "\\D", "123", 0, 0 },
+		{ "\\D", "12a", 1, 0 },
+		{ "\"status\":\\s*\"UP\"", "{\"status\": \"UP\"}", 1, 1 },
+		{ "\"status\":\\s*\"UP\"", "{\"status\":\n\t\"UP\"}", 1, 1 },
+		{ "\"status\":\\s*\"UP\"", "{\"status\":\"DOWN\"}", 0, 1 },
+		{ "\\s", "s", 0, 1 }, { "\\s", "\v", 0, 0 }, { "\\S", " \t\r\n", 0, 1 },
+		{ "\\S", " x ", 1, 1 }, { "^\\w+$", "abc_123", 1, 1 }, { "\\w", "-+.", 0, 1 },
+		{ "\\W", "abc", 0, 1 }, { "\\W", "ab-c", 1, 1 },
+		{ "\\bok\\b", "status ok.", 1, 1 }, { "\\bok\\b", "broken", 0, 1 },
+		{ "\\bok\\b", "ok", 1, 1 }, { "\\Bok", "book", 1, 1 }, { "\\Bok", "ok", 0, 1 },
+		{ "\\Aok", "ok then", 1, 0 }, { "\\Aok", "not ok", 0, 0 },
+		{ "ok\\z", "all ok", 1, 0 }, { "ok\\z", "ok!", 0, 0 },
+		{ "a\\tb", "a\tb", 1, 0 }, { "a\\nb", "a\nb", 1, 0 }, { "\\x41\\x42", "xABx", 1, 0 },
+		{ "a\\.c", "abc", 0, 1 }, { "a\\.c", "a.c", 1, 1 }, { "\\(\\)", "f()", 1, 1 },
+		{ "1\\+1", "1+1", 1, 1 }, { "\\[x\\]", "[x]", 1, 1 }, { "\\$5", "$5", 1, 1 },
+		{ "[\\d.]+ms", "took 1.5ms", 1, 0 }, { "^[\\w.-]+$", "my-app.v2", 1, 0 },
+		{ "^[\\w.-]+$", "my app", 0, 0 }, { "[\\s]", "a b", 1, 0 },
+		{ "[\\D]", "123", 0, 0 }, { "[^\\d]", "123", 0, 0 }, { "[^\\d]", "12x", 1, 0 },
+		{ "[\\]]", "]", 1, 0 }, { "[\\t]", "a\tb", 1, 0 }, { "[\\x30-\\x39]", "5", 1, 0 },
+	};
+	struct ere e;
+	regex_t re;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(ere_compile(&e, cases[i].re, err, sizeof(err)), 0,
+		    "%s: %s", cases[i].re, err);
+		cr_expect_eq(ere_match(&e, cases[i].text, strlen(cases[i].text)),
+		    cases[i].want, "'%s' on '%s'", cases[i].re, cases[i].text);
+		ere_free(&e);
+		if (!cases[i].glibc)
+			continue;
+		cr_assert_eq(regcomp(&re, cases[i].re, REG_EXTENDED | REG_NOSUB), 0);
+		cr_expect_eq(regexec(&re, cases[i].text, 0, NULL, 0) == 0, cases[i].want,
+		    "glibc disagrees: '%s' on '%s'", cases[i].re, cases[i].text);
+		regfree(&re);
+	}
+}
+
+/* A pattern with classes that backtracking engines take exponential time
+ * on stays linear: 64 KiB of digits, no x. */
+Test(ere, classes_stay_linear, .timeout = 5)
+{
+	static char text[64 * 1024];
+	struct ere e;
+
+	memset(text, '7', sizeof(text));
+	cr_assert_eq(ere_compile(&e, "(\\d*)*\\d*\\w+\\bx", err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(ere_match(&e, text, sizeof(text)), 0);
+	ere_free(&e);
+}
+
 Test(ere, nul_is_a_byte)
 {
 	struct ere e;
@@ -64,6 +128,10 @@ Test(ere, bad_patterns)
 		{ "[a", "unmatched [ or ]" }, { "*a", "*, + or ? with nothing before it" },
 		{ "a|+", "*, + or ? with nothing before it" }, { "a\\", "a backslash at the end" },
 		{ "(a)\\1", "back-references are not supported" },
+		{ "a\\qb", "unknown escape (use \\d \\D \\s \\S \\w \\W \\b \\B \\A \\z "
+		    "\\t \\n \\r \\f \\v \\xHH, or \\ before punctuation for itself)" },
+		{ "\\p{L}", "unknown escape *" }, { "[\\q]", "unknown escape *" },
+		{ "\\x4", "unknown escape *" }, { "[a-\\d]", "invalid range in [ ]" },
 		{ "[[:nope:]]", "unknown character class" }, { "[z-a]", "invalid range in [ ]" },
 		{ "a{2,1}", "invalid count in { }" }, { "a{256}", "invalid count in { }" },
 		{ "a{1", "invalid count in { }" }, { "a{x}", "invalid count in { }" },
