@@ -98,10 +98,13 @@ grpc_finish(struct check *c, char *err, size_t errlen)
 		snprintf(err, errlen, "address and unix_socket: use one of them");
 		return -1;
 	}
-	if (g->t.min_validity >= 0 && !g->tls) {
-		snprintf(err, errlen, "cert_min_validity needs tls = yes");
+	if (!g->tls && g->server_name != NULL) {
+		snprintf(err, errlen, "server_name needs tls = yes (without it the "
+		    "check uses no TLS and ignores the key)");
 		return -1;
 	}
+	if (!g->tls && curlx_tls_needs(&g->t, "tls = yes", err, errlen) != 0)
+		return -1;
 	return curlx_tls_finish(&g->t, err, errlen);
 }
 

@@ -18,7 +18,8 @@
 #include "util.h"
 
 #define BODY_MAX (10 * 1024)	/* as much body as the kubelet reads */
-#define REDIRECTS_MAX 10
+#define REDIRECTS_MAX 10	/* requests, as the kubelet (Go) counts: 9 redirects */
+#define LOCATION_MAX 2048
 
 enum redirects { REDIR_SAME_HOST, REDIR_YES, REDIR_NO };
 
@@ -43,6 +44,7 @@ struct body {
 	int stopped;	/* we ended the transfer on purpose */
 	int headers_done;	/* the blank line that ends the headers came */
 	int lines;		/* header lines received, status lines included */
+	int relative;		/* the Location header is relative (no scheme) */
 	char buf[];		/* cap bytes and a NUL */
 };
 
@@ -214,6 +216,11 @@ http_finish(struct check *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cert_min_validity needs an https:// URL");
 		return -1;
 	}
+	/* An http:// URL that follows no redirect never meets TLS. */
+	if (strncasecmp(h->url, "https://", 8) != 0 && h->redirects == REDIR_NO &&
+	    curlx_tls_needs(&h->tls, "an https:// URL (or follow_redirects)", err,
+	    errlen) != 0)
+		return -1;
 	return curlx_tls_finish(&h->tls, err, errlen);
 }
 
@@ -240,6 +247,23 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* 1 if a Location value (n bytes, not NUL-terminated) has no scheme:
+ * RFC 3986's "ALPHA *( ALPHA / DIGIT / + / - / . ) :" before any '/'. */
+static int
+location_relative(const char *v, size_t n)
+{
+	size_t i;
+
+	while (n > 0 && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	if (n == 0 || !isalpha((unsigned char)v[0]))
+		return 1;
+	for (i = 1; i < n && (isalnum((unsigned char)v[i]) || v[i] == '+' ||
+	    v[i] == '-' || v[i] == '.'); i++)
+		;
+	return i >= n || v[i] != ':';
+}
+
 /* libcurl hands over each header line; the blank one ends a response's
  * headers (1xx responses have their own, so it is reset on a status line). */
 static size_t
@@ -253,6 +277,8 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		b->headers_done = 0;
 	else if ((n == 2 && memcmp(data, "\r\n", 2) == 0) || (n == 1 && data[0] == '\n'))
 		b->headers_done = 1;
+	else if (n > 9 && strncasecmp(data, "Location:", 9) == 0)
+		b->relative = location_relative(data + 9, n - 9);
 	return n;
 }
 
@@ -291,13 +317,12 @@ failure(struct check_result *res, const struct http_check *h, CURL *curl,
 	p.got_status = b->lines > 0;
 	p.timeout_ms = timeout_ms;
 	p.left_ms = (long)(deadline - now_ms());
-	p.redirects_max = REDIRECTS_MAX;
 	return curlx_failure(res, curl, rc, errbuf, &h->tls, &p);
 }
 
 static void
 setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
-    long left_ms)
+    long left_ms, struct curl_slist *headers)
 {
 	curlx_setup(curl, errbuf, left_ms);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -305,21 +330,41 @@ setup(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, body);
 	curl_easy_setopt(curl, CURLOPT_NOBODY, (long)h->head);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h->headers.list);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curlx_tls_apply(&h->tls, curl);
 	if (h->unix_socket != NULL)
 		curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
 }
 
+/* Go's isDomainOrSubdomain: sub is parent, or ends in "." parent; never
+ * for an IPv6 address. */
+static int
+domain_or_subdomain(const char *sub, const char *parent)
+{
+	size_t n = strlen(sub), m = strlen(parent);
+
+	if (strcasecmp(sub, parent) == 0)
+		return 1;
+	if (strpbrk(sub, ":%[") != NULL || n <= m)
+		return 0;
+	return sub[n - m - 1] == '.' && strcasecmp(sub + n - m, parent) == 0;
+}
+
 /*
  * After a 3xx: 1 with *url replaced when the redirect is to be followed,
- * 0 when the response is the answer, -1 with res filled.
+ * and *drop updated with what its request must leave out (as Go's client
+ * does, for good once a hop did: the credentials when the new host is
+ * neither the first one's nor in its domain, a custom Host after an
+ * absolute Location); 0 when the response is the answer; -1 with res
+ * filled.
  */
 static int
 follow(const struct http_check *h, CURL *curl, long code, int hops,
-    const char *host0, char **url, struct check_result *res)
+    const char *host0, const struct body *b, char **url, unsigned *drop,
+    struct check_result *res)
 {
-	char host[256], *next = NULL;
+	char host[256] = "", *next = NULL;
+	int other;
 
 	/* Go's client, the kubelet's, follows these only: 300, 304, 305 and
 	 * the rest are answers. */
@@ -328,20 +373,26 @@ follow(const struct http_check *h, CURL *curl, long code, int hops,
 	    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||
 	    next == NULL)
 		return 0;
+	other = url_host(next, 0, host, sizeof(host)) != 0 ||
+	    strcasecmp(host, host0) != 0;
 	/* The kubelet follows redirects to the same host only; another
 	 * host's redirect counts as the 3xx it is. */
-	if (h->redirects == REDIR_SAME_HOST &&
-	    (url_host(next, 0, host, sizeof(host)) != 0 ||
-	    strcasecmp(host, host0) != 0))
+	if (h->redirects == REDIR_SAME_HOST && other)
 		return 0;
-	if (hops == REDIRECTS_MAX) {
-		result_set(res, PROBE_UNHEALTHY, "more than %d redirects", REDIRECTS_MAX);
+	/* The kubelet stops when it has made 10 requests: the tenth 3xx is
+	 * an error ("stopped after 10 redirects"), 9 redirects pass. */
+	if (hops + 1 >= REDIRECTS_MAX) {
+		result_set(res, PROBE_UNHEALTHY, "stopped after %d redirects", REDIRECTS_MAX);
 		return -1;
 	}
 	if ((next = strdup(next)) == NULL) {
 		result_set(res, PROBE_UNHEALTHY, "out of memory");
 		return -1;
 	}
+	if (other && !domain_or_subdomain(host, host0))
+		*drop |= CURLX_DROP_SENSITIVE;
+	if (!b->relative)
+		*drop |= CURLX_DROP_HOST;
 	free(*url);
 	*url = next;
 	return 1;
@@ -350,24 +401,28 @@ follow(const struct http_check *h, CURL *curl, long code, int hops,
 /* What was asked and answered, for -v. */
 static void
 http_detail(const struct http_check *h, const char *url, long code, int hops,
-    const char *tls_ok, struct check_result *res)
+    unsigned drop, const char *tls_ok, struct check_result *res)
 {
 	char hdrs[PROBE_MSG_MAX], *shown = url_for_people(url);
+	const char *left = curlx_headers_has(&h->headers, drop & CURLX_DROP_SENSITIVE) ?
+	    " (credentials not sent to another host)" : "";
 
 	curlx_headers_text(&h->headers, hdrs, sizeof(hdrs));
-	result_detail(res, "%s %s: HTTP %ld after %d redirect%s%s%s", h->head ? "HEAD" :
-	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s", hdrs, tls_ok);
+	result_detail(res, "%s %s: HTTP %ld after %d redirect%s%s%s%s", h->head ? "HEAD" :
+	    "GET", shown ? shown : "?", code, hops, hops == 1 ? "" : "s", hdrs, left,
+	    tls_ok);
 	free(shown);
 }
 
 /* The verdict on the final response. */
 static int
 judge(const struct http_check *h, const char *url, long code, int hops,
-    const struct body *body, const char *tls_ok, struct check_result *res)
+    unsigned drop, const struct body *body, const char *tls_ok,
+    struct check_result *res)
 {
 	char msg[PROBE_MSG_MAX - 32];
 
-	http_detail(h, url, code, hops, tls_ok, res);
+	http_detail(h, url, code, hops, drop, tls_ok, res);
 	if (!status_match(h->status, h->nstatus, code))
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
 	if (h->expect_body != NULL && !body->found)
@@ -384,18 +439,42 @@ judge(const struct http_check *h, const char *url, long code, int hops,
  * valid long enough (cert_min_validity)? 0, or PROBE_UNHEALTHY with res. */
 static int
 answered(const struct http_check *h, CURL *curl, const char *url, long code,
-    int hops, const struct body *body, char *tls_ok, size_t oklen,
+    int hops, unsigned drop, const struct body *body, char *tls_ok, size_t oklen,
     struct check_result *res)
 {
 	if (strncasecmp(url, "https://", 8) == 0 &&
 	    curlx_tls_dates(&h->tls, curl, hops == 0, res, tls_ok, oklen) != 0) {
-		http_detail(h, url, code, hops, "", res);
+		http_detail(h, url, code, hops, drop, "", res);
 		return PROBE_UNHEALTHY;
 	}
 	if (!body->headers_done)
 		return result_set(res, PROBE_UNHEALTHY, "connection closed in the "
 		    "middle of the response headers (HTTP %ld)", code);
 	return 0;
+}
+
+/* One request of the chain, to url, without the headers drop names;
+ * body is made ready for its response. Returns libcurl's code. */
+static CURLcode
+request(CURL *curl, const struct http_check *h, struct body *body, char *errbuf,
+    long left_ms, const char *url, unsigned drop)
+{
+	struct curl_slist *hdrs = NULL;
+	size_t cap = body->cap;
+	CURLcode rc;
+
+	memset(body, 0, sizeof(*body));
+	body->cap = cap;
+	body->needle = h->expect_body;
+	errbuf[0] = '\0';
+	if (drop != 0 && curlx_headers_for_hop(&h->headers, drop, &hdrs) != 0)
+		return CURLE_OUT_OF_MEMORY;
+	setup(curl, h, body, errbuf, left_ms, drop != 0 ? hdrs : h->headers.list);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	rc = curl_easy_perform(curl);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	return rc;
 }
 
 static int
@@ -409,6 +488,7 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 	char *url = NULL;
 	CURLcode rc;
 	long code = 0, left;
+	unsigned drop = 0;
 	int hops, r, ret = PROBE_UNHEALTHY;
 	size_t cap = expect_any(&h->expect) ? EXPECT_BODY_MAX : BODY_MAX;
 
@@ -429,24 +509,19 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 			    "following redirects", timeout_ms);
 			goto out;
 		}
-		memset(body, 0, sizeof(*body));
 		body->cap = cap;
-		body->buf[0] = '\0';
-		body->needle = h->expect_body;
-		errbuf[0] = '\0';
-		setup(curl, h, body, errbuf, left);
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		rc = curl_easy_perform(curl);
+		rc = request(curl, h, body, errbuf, left, url, drop);
 		if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && body->stopped)) {
 			ret = failure(res, h, curl, rc, errbuf, url, timeout_ms, deadline, body);
 			goto out;
 		}
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-		if ((ret = answered(h, curl, url, code, hops, body, tls_ok,
+		if ((ret = answered(h, curl, url, code, hops, drop, body, tls_ok,
 		    sizeof(tls_ok), res)) != 0)
 			goto out;
-		if ((r = follow(h, curl, code, hops, host0, &url, res)) != 1) {
-			ret = r == 0 ? judge(h, url, code, hops, body, tls_ok, res) : PROBE_UNHEALTHY;
+		if ((r = follow(h, curl, code, hops, host0, body, &url, &drop, res)) != 1) {
+			ret = r == 0 ? judge(h, url, code, hops, drop, body, tls_ok, res) :
+			    PROBE_UNHEALTHY;
 			goto out;
 		}
 	}

@@ -119,6 +119,21 @@ check_free(struct check *c)
 	free(c);
 }
 
+/* The line of the key an error about the section starts with ("ca_file
+ * needs tls = yes"), else the section's. */
+static int
+key_line(const struct loader *ld, const char *err)
+{
+	size_t i, n;
+
+	for (i = 0; i < ld->nseen; i++) {
+		n = strlen(ld->seen[i].name);
+		if (strncmp(err, ld->seen[i].name, n) == 0 && err[n] == ' ')
+			return ld->seen[i].line;
+	}
+	return ld->section_line;
+}
+
 static void
 finish_section(struct loader *ld)
 {
@@ -131,7 +146,7 @@ finish_section(struct loader *ld)
 		set[i] = ld->seen[i].name;
 	if (ld->section == SEC_CHECK && c != NULL &&
 	    check_complete(c, set, ld->nseen, err, sizeof(err)) != 0)
-		loader_error(ld, ld->section_line, "%s in [%s]", err, ld->section_text);
+		loader_error(ld, key_line(ld, err), "%s in [%s]", err, ld->section_text);
 	ld->section = SEC_NONE;
 	ld->check = NULL;
 	ld->nseen = 0;

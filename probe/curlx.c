@@ -71,8 +71,38 @@ pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
+/* curlx_tls_set() with the key's name kept for curlx_tls_needs(). */
+static int tls_set(struct curlx_tls *t, int check_files, const char *key,
+    const char *value, char *err, size_t errlen);
+
 int
 curlx_tls_set(struct curlx_tls *t, int check_files, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "tls_verify", "tls_min_version",
+	    "cert_min_validity", "ca_file", "cert_file", "key_file" };
+	int r = tls_set(t, check_files, key, value, err, errlen);
+	size_t i;
+
+	for (i = 0; r == 0 && t->named == NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i], key) == 0)
+			t->named = keys[i];
+	return r;
+}
+
+int
+curlx_tls_needs(const struct curlx_tls *t, const char *what, char *err,
+    size_t errlen)
+{
+	if (t->named == NULL)
+		return 0;
+	snprintf(err, errlen, "%s needs %s (without it the check uses no TLS and "
+	    "ignores the key)", t->named, what);
+	return -1;
+}
+
+static int
+tls_set(struct curlx_tls *t, int check_files, const char *key,
     const char *value, char *err, size_t errlen)
 {
 	char **dst[] = { &t->ca_file, &t->cert_file, &t->key_file };
@@ -229,6 +259,14 @@ curlx_tls_release(struct curlx_tls *t)
 	free(t->key_file);
 }
 
+/* The length of a header line's name: up to ':' (or ';', the form that
+ * sends an empty value). */
+static size_t
+header_name_len(const char *h)
+{
+	return strcspn(h, ":;");
+}
+
 /*
  * "Name: [redacted]": a header's value is never printed. It may have come
  * from the environment (${TOKEN}), and no name tells a secret for sure
@@ -237,9 +275,11 @@ curlx_tls_release(struct curlx_tls *t)
 static void
 header_for_people(const char *h, char *buf, size_t len)
 {
-	size_t n = strcspn(h, ":");
+	size_t n = header_name_len(h);
 
-	if (h[n] == ':' && n < 64 && strcspn(h, " \t") >= n)
+	if (h[n] == ';' && n < 64)
+		snprintf(buf, len, "%.*s: (empty)", (int)n, h);
+	else if (h[n] == ':' && n < 64 && strcspn(h, " \t") >= n)
 		snprintf(buf, len, "%.*s: [redacted]", (int)n, h);
 	else
 		snprintf(buf, len, "[redacted]");
@@ -251,7 +291,7 @@ curlx_header_add(struct curlx_headers *hs, const char *value, char *err,
 {
 	struct curl_slist *l;
 	size_t n = strcspn(value, ":");
-	char shown[128];
+	char shown[128], *empty = NULL;
 
 	if (n == 0 || value[n] != ':' || strcspn(value, " \t") < n) {
 		header_for_people(value, shown, sizeof(shown));
@@ -269,12 +309,76 @@ curlx_header_add(struct curlx_headers *hs, const char *value, char *err,
 		snprintf(err, errlen, "too many headers (at most %d)", CURLX_HEADERS_MAX);
 		return -1;
 	}
-	if ((l = curl_slist_append(hs->list, value)) == NULL) {
+	/* "Name:" alone tells libcurl to send no such header: "Name;" sends
+	 * it with an empty value, as the kubelet does. */
+	if (value[n + 1 + strspn(value + n + 1, " \t")] == '\0' &&
+	    (empty = strdup(value)) != NULL)
+		empty[n] = ';', empty[n + 1] = '\0';
+	l = curl_slist_append(hs->list, empty != NULL ? empty : value);
+	free(empty);
+	if (l == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	hs->list = l;
 	hs->n++;
+	return 0;
+}
+
+/* 1 if header line h is named name (any case). */
+static int
+header_is(const char *h, const char *name)
+{
+	size_t n = header_name_len(h);
+
+	return n == strlen(name) && strncasecmp(h, name, n) == 0;
+}
+
+/* The headers Go's client (the kubelet's) keeps from another domain. */
+static int
+sensitive(const char *h)
+{
+	static const char *const names[] = { "Authorization", "Www-Authenticate",
+	    "Cookie", "Cookie2", "Proxy-Authorization", "Proxy-Authenticate" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (header_is(h, names[i]))
+			return 1;
+	return 0;
+}
+
+int
+curlx_headers_for_hop(const struct curlx_headers *hs, unsigned drop,
+    struct curl_slist **out)
+{
+	const struct curl_slist *l;
+	struct curl_slist *n;
+
+	*out = NULL;
+	for (l = hs->list; l != NULL; l = l->next) {
+		if (((drop & CURLX_DROP_SENSITIVE) && sensitive(l->data)) ||
+		    ((drop & CURLX_DROP_HOST) && header_is(l->data, "Host")))
+			continue;
+		if ((n = curl_slist_append(*out, l->data)) == NULL) {
+			curl_slist_free_all(*out);
+			*out = NULL;
+			return -1;
+		}
+		*out = n;
+	}
+	return 0;
+}
+
+int
+curlx_headers_has(const struct curlx_headers *hs, unsigned drop)
+{
+	const struct curl_slist *l;
+
+	for (l = hs->list; l != NULL; l = l->next)
+		if (((drop & CURLX_DROP_SENSITIVE) && sensitive(l->data)) ||
+		    ((drop & CURLX_DROP_HOST) && header_is(l->data, "Host")))
+			return 1;
 	return 0;
 }
 
@@ -493,9 +597,6 @@ curlx_failure(struct check_result *res, CURL *curl, CURLcode rc,
 			    p->unix_socket ? "unix socket " : "",
 			    p->unix_socket ? p->unix_socket : p->hostport);
 		break;
-	case CURLE_TOO_MANY_REDIRECTS:
-		return result_set(res, PROBE_UNHEALTHY, "more than %d redirects",
-		    p->redirects_max);
 	default:
 		if (tls_failure(res, curl, rc, errbuf, t, p) >= 0 ||
 		    transfer_failure(res, curl, rc, errbuf) >= 0)

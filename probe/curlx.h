@@ -23,6 +23,7 @@ struct curlx_tls {
 	char *cert_file;
 	char *key_file;
 	long long min_validity;	/* cert_min_validity, seconds; -1: unset */
+	const char *named;	/* the first TLS key the config set, or NULL */
 };
 
 void curlx_tls_defaults(struct curlx_tls *);
@@ -35,6 +36,11 @@ void curlx_tls_defaults(struct curlx_tls *);
  */
 int curlx_tls_set(struct curlx_tls *, int check_files, const char *key,
     const char *value, char *err, size_t errlen);
+
+/* Where TLS is not used: a TLS key set means a mistake ("ca_file needs
+ * tls = yes: ..."): returns 0 if none was set, or -1 with err filled. */
+int curlx_tls_needs(const struct curlx_tls *, const char *what, char *err,
+    size_t errlen);
 
 /* cert_file and key_file come together; returns 0 or -1 with err filled. */
 int curlx_tls_finish(const struct curlx_tls *, char *err, size_t errlen);
@@ -68,9 +74,25 @@ struct curlx_headers {
 	int n;
 };
 
-/* Add "Name: value"; returns 0 or -1 with err filled (secrets redacted). */
+/* Add "Name: value" ("Name:" alone is sent with an empty value); returns
+ * 0 or -1 with err filled (secrets redacted). */
 int curlx_header_add(struct curlx_headers *, const char *value, char *err,
     size_t errlen);
+
+/* What a redirect to another host leaves out of its request, as Go's
+ * client (the kubelet's) does: the credentials (Authorization, Cookie and
+ * the like) once a hop leaves the first host's domain, and a custom Host
+ * after an absolute Location. */
+#define CURLX_DROP_SENSITIVE 1
+#define CURLX_DROP_HOST 2
+
+/* The headers less those drop names, into *out (NULL when none is left;
+ * the caller frees it). Returns 0, or -1 when out of memory. */
+int curlx_headers_for_hop(const struct curlx_headers *, unsigned drop,
+    struct curl_slist **out);
+
+/* 1 if a header of hs is one that drop names. */
+int curlx_headers_has(const struct curlx_headers *, unsigned drop);
 
 /* ", headers: A: b, Authorization: [redacted]" or "" into buf. */
 void curlx_headers_text(const struct curlx_headers *, char *buf, size_t len);
@@ -86,7 +108,6 @@ struct curlx_peer {
 	int got_status;		/* a status line came */
 	long timeout_ms;
 	long left_ms;		/* of the deadline, for a second connection */
-	int redirects_max;
 };
 
 /* Fill res with the reason rc failed; returns PROBE_UNHEALTHY. */

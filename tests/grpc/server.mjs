@@ -52,6 +52,7 @@ function h2(handler) {
   const server = http2.createServer();
   server.on("stream", (s, headers) => {
     s.authorization = headers.authorization;
+    s.tenant = headers["x-tenant"];
     s.on("error", () => {});
     s.resume();
     s.on("end", () => handler(s));
@@ -88,6 +89,14 @@ const hostile = {
     s.respond(grpcHeaders, { waitForTrailers: true });
     s.on("wantTrailers", () => s.sendTrailers(ok ? { "grpc-status": "0" } :
       { "grpc-status": "16", "grpc-message": "missing%20or%20wrong%20token" }));
+    s.end(ok ? message([0x08, 0x01]) : Buffer.alloc(0));
+  }),
+  // Metadata with an empty value: SERVING only with "x-tenant" sent empty.
+  tenant: h2((s) => {
+    const ok = s.tenant === "";
+    s.respond(grpcHeaders, { waitForTrailers: true });
+    s.on("wantTrailers", () => s.sendTrailers(ok ? { "grpc-status": "0" } :
+      { "grpc-status": "3", "grpc-message": "x-tenant%20must%20be%20sent%20empty" }));
     s.end(ok ? message([0x08, 0x01]) : Buffer.alloc(0));
   }),
   // The first stream ends with RST_STREAM NO_ERROR and no answer (as a

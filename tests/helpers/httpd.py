@@ -14,7 +14,13 @@ given and not empty. Paths:
   /hits          how many requests came before this one
   /echo?b=TEXT   200 with TEXT (URL-decoded) as the body
   /bigjson       200 with a JSON object of 70 KB, "status" at its end
-A second listener on PORTFILE.silent accepts and never answers; with
+  /chain/N       302 to /chain/N-1; /chain/0 is 200: N redirects
+  /to?u=URL      302 to URL (URL-decoded, absolute or relative)
+  /headers       200; appends "HOST:PORT NAME: VALUE" for each header it got
+                 to $HEADERS_LOG
+  /need-empty    200 if X-Tenant was sent with an empty value, else 400
+A second listener on PORTFILE.silent accepts and never answers; another
+host, 127.0.0.2, serves the same on the port in PORTFILE.other; with
 TLS_CERT and TLS_KEY set, an HTTPS listener's port goes to PORTFILE.tls.
 """
 import http.server
@@ -89,6 +95,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, b, headers=[("Content-Type", "application/json")])
         elif p == "/bigjson":
             self.reply(200, b'{"pad":"' + b"x" * 70000 + b'","status":"UP"}')
+        elif p.startswith("/chain/"):
+            n = int(p.split("/")[2])
+            if n > 0:
+                self.reply(302, headers=[("Location", "/chain/%d" % (n - 1))])
+            else:
+                self.reply(200, b"end of the chain\n")
+        elif p == "/to":
+            q = self.path.partition("?")[2]
+            u = urllib.parse.unquote(q[2:] if q.startswith("u=") else "/")
+            self.reply(302, headers=[("Location", u)])
+        elif p == "/headers":
+            me = "%s:%d" % self.server.server_address[:2]
+            with open(os.environ["HEADERS_LOG"], "a") as f:
+                for k, v in self.headers.items():
+                    f.write("%s %s: %s\n" % (me, k, v))
+            self.reply(200, b"seen\n")
+        elif p == "/need-empty":
+            ok = "X-Tenant" in self.headers and self.headers["X-Tenant"] == ""
+            self.reply(200 if ok else 400, b"e\n")
         elif p == "/hits":
             self.reply(200, b"%d\n" % n)
         else:
@@ -145,6 +170,10 @@ def main():
         threading.Thread(target=tsrv.serve_forever, daemon=True).start()
         with open(portfile + ".tls", "w") as f:
             f.write("%d\n" % tsrv.server_address[1])
+    osrv = Server(("127.0.0.2", 0), Handler)
+    threading.Thread(target=osrv.serve_forever, daemon=True).start()
+    with open(portfile + ".other", "w") as f:
+        f.write("%d\n" % osrv.server_address[1])
     while not os.path.exists(portfile + ".silent"):
         time.sleep(0.01)
     with open(portfile + ".tmp", "w") as f:

@@ -47,7 +47,8 @@ trap cleanup EXIT
 echo "# probe integration tests: $PROBE"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext subjectAltName=DNS:localhost -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
+HEADERS_LOG=$T/headers.log TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem \
+	python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
 PIDS+=($!)
 python3 "$HELPERS/hostile.py" "$T/hostile-port" &
 PIDS+=($!)
@@ -56,6 +57,7 @@ P=$(cat "$T/port")
 HOSTILE=$(cat "$T/hostile-port")
 SILENT=$(cat "$T/port.silent")
 TLS=$(cat "$T/port.tls")
+OTHER=$(cat "$T/port.other")
 BASE=http://127.0.0.1:$P
 
 # suite NAME: source test_NAME.sh, unless $PROBE_TESTS (such as "tls wait")

@@ -81,13 +81,23 @@ grpc_case "cert_min_validity, the client certificate" 1 \
 printf '[grpc "g"]\n%s\ncert_min_validity = 14d\n' "$A" >"$T/grpcbad.ini"
 run_probe -c "$T/grpcbad.ini"
 expect "grpc: cert_min_validity without tls is a config error" 3 \
-	"probe: $T/grpcbad.ini:1: cert_min_validity needs tls = yes in [grpc \"g\"]"
+	"probe: $T/grpcbad.ini:3: cert_min_validity needs tls = yes (without it the check uses no TLS and ignores the key) in [grpc \"g\"]"
+for key in "ca_file = $GC/ca.crt" "tls_verify = no" "server_name = localhost" "tls_min_version = 1.3"; do
+	printf '[grpc "g"]\n%s\n%s\n' "$A" "$key" >"$T/grpcbad.ini"
+	run_probe -c "$T/grpcbad.ini"
+	expect "grpc: ${key%% *} without tls is a config error at its line" 3 \
+		"probe: $T/grpcbad.ini:3: ${key%% *} needs tls = yes (without it the check uses no TLS and ignores the key) in [grpc \"g\"]"
+done
 
 AA="address = 127.0.0.1:$(gport auth)"
 grpc_case "metadata sent" 0 "$OK" "" "$AA" "header = authorization: Bearer T0KEN"
 grpc_case "metadata missing: grpc-status and grpc-message" 1 \
 	'unhealthy: grpc "g": grpc-status 16 (UNAUTHENTICATED): missing or wrong token' "" "$AA"
 run_probe -v -c "$T/grpc.ini"
+grpc_case "metadata with an empty value is sent empty" 0 "$OK" "" \
+	"address = 127.0.0.1:$(gport tenant)" "header = x-tenant:"
+TENANT= grpc_case "metadata with an empty value from \${VAR:-}" 0 "$OK" "" \
+	"address = 127.0.0.1:$(gport tenant)" 'header = x-tenant: ${TENANT:-}'
 printf '[grpc "g"]\n%s\nheader = authorization: Bearer T0KEN\n' "$AA" >"$T/grpc.ini"
 run_probe -v -o json -c "$T/grpc.ini"
 [[ "$OUT$ERR" != *T0KEN* ]] && pass "grpc: metadata secrets never printed" ||
@@ -126,7 +136,7 @@ run_probe -c "$T/grpcbad.ini"
 expect "grpc: no address" 3 "probe: $T/grpcbad.ini:1: missing required key 'address' (or unix_socket) in [grpc \"g\"]"
 printf '[grpc "g"]\n%s\nunix_socket = /run/x.sock\n' "$A" >"$T/grpcbad.ini"
 run_probe -c "$T/grpcbad.ini"
-expect "grpc: address and unix_socket" 3 "probe: $T/grpcbad.ini:1: address and unix_socket: use one of them in [grpc \"g\"]"
+expect "grpc: address and unix_socket" 3 "probe: $T/grpcbad.ini:2: address and unix_socket: use one of them in [grpc \"g\"]"
 printf '[grpc "g"]\n%s\ntls = yes\nca_file = %s\n' "$A" "$T/none.pem" >"$T/grpcbad.ini"
 run_probe -c "$T/grpcbad.ini" --check-config
 expect "grpc: --check-config names a missing ca_file" 3 \

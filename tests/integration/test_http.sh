@@ -27,7 +27,12 @@ http_case "body does not contain" 1 'unhealthy: http "app": HTTP 200, body does 
 	"url = $BASE/body" "expect_body = nope"
 http_case "redirect on the same host is followed" 0 "healthy: *" "" "url = $BASE/redirect" \
 	"expect_status = 200"
-http_case "redirect loop" 1 'unhealthy: http "app": more than 10 redirects' "" "url = $BASE/loop"
+http_case "redirect loop" 1 'unhealthy: http "app": stopped after 10 redirects' "" "url = $BASE/loop"
+# The kubelet (Go) stops once it has made 10 requests: 9 redirects pass,
+# the tenth fails.
+http_case "9 redirects pass, as the kubelet counts" 0 "healthy: *" "" "url = $BASE/chain/9"
+http_case "10 redirects fail, as the kubelet counts" 1 \
+	'unhealthy: http "app": stopped after 10 redirects' "" "url = $BASE/chain/10"
 http_case "redirect to another host is not followed (kubelet rule)" 0 "healthy: *" "" \
 	"url = $BASE/redirect-other"
 expect_line "another host's redirect counts as its 3xx" "ok    http      app  *  HTTP 302"
@@ -38,6 +43,71 @@ http_case "follow_redirects = no" 1 'unhealthy: http "app": HTTP 302' "" \
 	"url = $BASE/redirect" "follow_redirects = no" "expect_status = 200"
 http_case "header missing" 1 'unhealthy: http "app": HTTP 400' "" "url = $BASE/need-header"
 http_case "header sent" 0 "healthy: *" "" "url = $BASE/need-header" "header = X-Probe: 1"
+http_case "an empty header value is sent empty" 0 "healthy: *" "" \
+	"url = $BASE/need-empty" "header = X-Tenant:"
+TENANT= http_case "an empty value from \${TENANT:-} is sent empty" 0 "healthy: *" "" \
+	"url = $BASE/need-empty" 'header = X-Tenant: ${TENANT:-}'
+http_case "no such header, no such luck" 1 'unhealthy: http "app": HTTP 400' "" \
+	"url = $BASE/need-empty"
+
+# Credentials across redirects, as Go's client (the kubelet's) sends them:
+# Authorization and Cookie only to the first host or its subdomains, for
+# good once a hop left them; a custom Host only after a relative
+# Location; any other header everywhere.
+# cred_case NAME URL CREDENTIALS(sent|dropped) HOST(kept|dropped): the
+# server at the end of the chain got (or not) each of them.
+cred_case() {
+	local name=$1 url=$2 creds=$3 host=$4 got
+	: >"$T/headers.log"
+	{
+		printf '[http "app"]\nurl = %s\nfollow_redirects = yes\nca_file = %s\n' "$url" "$T/cert.pem"
+		printf 'header = Authorization: Bearer s3cret\nheader = Cookie: sid=abc\n'
+		printf 'header = Host: custom.example\nheader = X-Custom: 1\n'
+	} >"$T/cred.ini"
+	run_probe -v -c "$T/cred.ini"
+	expect "credentials: $name" 0 "healthy: 1 of 1 checks passed (all, *ms)"
+	got=$(cat "$T/headers.log")
+	case $creds in
+	sent) [[ "$got" == *"Authorization: Bearer s3cret"* && "$got" == *"Cookie: sid=abc"* ]] ;;
+	dropped) [[ "$got" != *"Authorization"* && "$got" != *"Cookie"* && "$got" != *s3cret* ]] ;;
+	esac && pass "credentials: $name: Authorization and Cookie $creds" ||
+		fail "credentials: $name: Authorization and Cookie $creds" "the server got: $got"
+	case $host in
+	kept) [[ "$got" == *"Host: custom.example"* ]] ;;
+	dropped) [[ "$got" != *"custom.example"* ]] ;;
+	esac && pass "credentials: $name: custom Host $host" ||
+		fail "credentials: $name: custom Host $host" "the server got: $got"
+	[[ "$got" == *"X-Custom: 1"* ]] && pass "credentials: $name: an ordinary header goes along" ||
+		fail "credentials: $name: an ordinary header goes along" "the server got: $got"
+}
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+OTHERBASE=http://127.0.0.2:$OTHER
+cred_case "another loopback address" "$BASE/to?u=$(enc "$OTHERBASE/headers")" dropped dropped
+expect_line "credentials: -v says they stayed home" \
+	"      GET $OTHERBASE/headers: HTTP 200 after 1 redirect, headers: *, X-Custom: [redacted] (credentials not sent to another host)"
+cred_case "localhost after 127.0.0.1" "$BASE/to?u=$(enc "http://localhost:$P/headers")" dropped dropped
+cred_case "the same host, relative" "$BASE/to?u=$(enc /headers)" sent kept
+cred_case "the same host, absolute" "$BASE/to?u=$(enc "$BASE/headers")" sent dropped
+cred_case "away and back again" \
+	"$BASE/to?u=$(enc "$OTHERBASE/to?u=$(enc "$BASE/headers")")" dropped dropped
+cred_case "https to http, another host" \
+	"https://localhost:$TLS/to?u=$(enc "$OTHERBASE/headers")" dropped dropped
+cred_case "https to http, the same host" \
+	"https://localhost:$TLS/to?u=$(enc "http://localhost:$P/headers")" sent dropped
+cred_case "http to https and back, the same host" \
+	"http://localhost:$P/to?u=$(enc "https://localhost:$TLS/to?u=$(enc /headers)")" sent dropped
+cred_case "http to https, then another host" \
+	"http://localhost:$P/to?u=$(enc "https://localhost:$TLS/to?u=$(enc "$OTHERBASE/headers")")" dropped dropped
+
+# TLS keys where no TLS is used are a mistake, named at their line.
+printf '[http "app"]\nurl = %s\nfollow_redirects = no\nca_file = %s\n' "$BASE/ok" "$T/cert.pem" >"$T/notls.ini"
+run_probe -c "$T/notls.ini"
+expect "ca_file with an http:// URL and no redirects is a config error" 3 \
+	"probe: $T/notls.ini:4: ca_file needs an https:// URL (or follow_redirects) (without it the check uses no TLS and ignores the key) in [http \"app\"]"
+printf '[http "app"]\nurl = %s\nca_file = %s\n' "$BASE/ok" "$T/cert.pem" >"$T/notls.ini"
+run_probe -c "$T/notls.ini"
+expect "ca_file with an http:// URL that may redirect to https is fine" 0 "healthy: *"
+
 printf '[http "app"]\nurl = %s\n' "$BASE/ok" >"$T/proxy.ini"
 http_proxy=http://127.0.0.1:1 HTTP_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 \
 	run_probe -c "$T/proxy.ini"

@@ -116,7 +116,7 @@ expect "tls: --check-config: a missing cert_file" 3 \
 printf '[http "a"]\nurl = %s\ncert_file = %s\n' "$U" "$C/client.crt" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini"
 expect "tls: cert_file without key_file" 3 \
-	"probe: $T/tlscc.ini:1: cert_file needs key_file too (a client certificate and its key) in [http \"a\"]"
+	"probe: $T/tlscc.ini:3: cert_file needs key_file too (a client certificate and its key) in [http \"a\"]"
 printf '[http "a"]\nurl = %s\ntls_min_version = 1.1\n' "$U" >"$T/tlscc.ini"
 run_probe -c "$T/tlscc.ini"
 expect "tls: tls_min_version 1.1 is refused" 3 \
@@ -187,7 +187,7 @@ expect_line "tls: cert_min_validity: -v says how long the server's certificate s
 printf '[http "a"]\nurl = %s\ncert_min_validity = 14d\n' "$BASE/health" >"$T/tlsv.ini"
 run_probe -c "$T/tlsv.ini"
 expect "tls: cert_min_validity on an http:// URL is a config error" 3 \
-	"probe: $T/tlsv.ini:1: cert_min_validity needs an https:// URL in [http \"a\"]"
+	"probe: $T/tlsv.ini:3: cert_min_validity needs an https:// URL in [http \"a\"]"
 printf '[http "a"]\nurl = https://127.0.0.1:1/\ncert_min_validity = 2 weeks\n' >"$T/tlsv.ini"
 run_probe -c "$T/tlsv.ini"
 expect "tls: a bad cert_min_validity names its line" 3 \

@@ -260,7 +260,7 @@ Test(config, every_error_names_file_and_line)
 		{ "[tcp \"a\"]\naddress = h:1\ntimeout = 2h\n",
 		  "F:3: timeout: invalid duration '2h' (examples: 800ms, 2s, 1m)" },
 		{ "[http \"a\"]\nurl = http://x/\nmethod = HEAD\nexpect_body = ok\n",
-		  "F:1: expect_body needs method GET, not HEAD in [http \"a\"]" },
+		  "F:4: expect_body needs method GET, not HEAD in [http \"a\"]" },
 		{ "[http \"a\"]\nurl = ftp://x/\n",
 		  "F:2: url: URL 'ftp://x/' is not http:// or https://" },
 		{ "[http \"a\"]\nurl = not a url\n",
@@ -459,7 +459,7 @@ Test(config, tls_keys)
 	expect_error("[http \"a\"]\nurl = https://h/\ntls_min_version = 1.0\n",
 	    "F:3: tls_min_version: invalid TLS version '1.0' (use 1.2 or 1.3)");
 	expect_error("[http \"a\"]\nurl = https://h/\nkey_file = /k.pem\n",
-	    "F:1: key_file needs cert_file too (a client certificate and its key) "
+	    "F:3: key_file needs cert_file too (a client certificate and its key) "
 	    "in [http \"a\"]");
 }
 
