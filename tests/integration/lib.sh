@@ -92,9 +92,11 @@ skip() {
 	echo "skip - $1: $2"
 }
 
-# literal GLOB: GLOB with only * left special ([, ] and ? match themselves).
+# literal GLOB: GLOB with only * left special ([, ], ? and \ match
+# themselves).
 literal() {
-	local s=${1//\[/\\[}
+	local s=${1//\\/\\\\}
+	s=${s//\[/\\[}
 	s=${s//\]/\\]}
 	printf '%s' "${s//\?/\\?}"
 }

@@ -181,6 +181,20 @@ http_case "expect_body_regex: a pattern that backtracking engines take hours for
 http_case "expect_body_regex: a bad pattern is a config error with its line" 3 \
 	"probe: $T/h.ini:3: expect_body_regex: invalid regular expression '(ok': unmatched ( or )" "" \
 	"url = $BASE/body" "expect_body_regex = (ok"
+# RE2's escapes, as in a blackbox_exporter module: the same verdicts in
+# both builds (the probe's own matcher).
+http_case "expect_body_regex: \\d+" 0 "healthy: *" "" \
+	"url = $BASE/echo?b=Copyright%202015%20ACME" 'expect_body_regex = Copyright \d+'
+http_case "expect_body_regex: \\d with no digit" 1 \
+	"unhealthy: http \"app\": HTTP 200, body does not match '\\d'" "" \
+	"url = $BASE/echo?b=no%20digit" 'expect_body_regex = \d'
+http_case "expect_body_regex: blackbox_exporter's status line" 0 "healthy: *" "" \
+	"url = $BASE/echo?b=%7B%22status%22%3A%20%22UP%22%7D" 'expect_body_regex = "status":\s*"UP"'
+http_case "expect_body_regex: \\b" 1 "unhealthy: *" "" \
+	"url = $BASE/echo?b=broken" 'expect_body_regex = \bok\b'
+http_case "expect_body_regex: an unknown escape is a config error with its line" 3 \
+	"probe: $T/h.ini:3: expect_body_regex: invalid regular expression '\\p{L}': unknown escape (use \\d \\D \\s \\S \\w \\W \\b \\B \\A \\z \\t \\n \\r \\f \\v \\xHH, or \\ before punctuation for itself)" "" \
+	"url = $BASE/body" 'expect_body_regex = \p{L}'
 http_case "expect_json: a bad one is a config error with its line" 3 \
 	"probe: $T/h.ini:3: expect_json: 'UP' is not a JSON string, number, true, false or null (a string is quoted: \"UP\")" "" \
 	"url = $BASE/body" "expect_json = /status == UP"
