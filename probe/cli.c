@@ -11,6 +11,7 @@
 #include "checks.h"
 #include "cli.h"
 #include "parse.h"
+#include "wait.h"
 
 enum {
 	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX,
@@ -148,9 +149,8 @@ take_option(struct options *o, int ch, const char *arg, char *err,
 		o->check_config = 1;
 		o->args.check_files = 1;
 		return 0;
-	case 't':
-		if (parse_duration(arg, &o->timeout_ms, msg, sizeof(msg)) != 0)
-			return failf(err, errlen, "-t: %s", msg);
+	case 't':	/* parsed once the command is known: wait's may be longer */
+		o->timeout_arg = arg;
 		return 0;
 	case 'i':
 		if (parse_duration(arg, &o->interval_ms, msg, sizeof(msg)) != 0)
@@ -233,6 +233,8 @@ static int
 take_operands(struct options *o, int argc, char **argv, int i, int options,
     char *err, size_t errlen)
 {
+	char msg[200];
+	long long ms;
 	int kind_seen = 0;
 
 	if (take_command(o, argc, argv, &i) && o->command == CMD_INSTALL)
@@ -246,6 +248,12 @@ take_operands(struct options *o, int argc, char **argv, int i, int options,
 		return failf(err, errlen, "-l goes with serve (see probe --help)");
 	if (o->interval_ms >= 0 && o->command != CMD_WAIT)
 		return failf(err, errlen, "-i goes with wait (see probe --help)");
+	if (o->timeout_arg != NULL) {
+		if (parse_time(o->timeout_arg, 1, o->command == CMD_WAIT ?
+		    WAIT_MAX_TOTAL_MS : DURATION_MAX_MS, 0, &ms, msg, sizeof(msg)) != 0)
+			return failf(err, errlen, "-t: %s", msg);
+		o->timeout_ms = (long)ms;
+	}
 	return 0;
 }
 

@@ -40,61 +40,87 @@ parse_milli(const char *s, unsigned long long limit, unsigned long long *out)
 	return s;
 }
 
+/* "1ms to 1h", "0 to 3650d": a bound for people. */
+static const char *
+time_text(long long ms, int days, char *buf, size_t len)
+{
+	static const struct { const char *unit; long long ms; } units[] = {
+		{ "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+	};
+	size_t i;
+
+	for (i = days ? 0 : 1; i < sizeof(units) / sizeof(units[0]) && ms > 0; i++)
+		if (ms % units[i].ms == 0) {
+			snprintf(buf, len, "%lld%s", ms / units[i].ms, units[i].unit);
+			return buf;
+		}
+	snprintf(buf, len, ms == 0 ? "0" : "%lldms", ms);
+	return buf;
+}
+
+int
+parse_time(const char *s, long long min_ms, long long max_ms, int days,
+    long long *ms, char *err, size_t errlen)
+{
+	static const struct { const char *unit; long long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+		{ "d", 86400000 },
+	};
+	const char *what = days ? "period" : "duration";
+	char lo[24], hi[24];
+	unsigned long long milli;
+	const char *end = parse_milli(s, (unsigned long long)max_ms, &milli);
+	size_t i, n = days ? 5 : 4;
+
+	if (end != NULL && *end == '\0' && milli == 0) {
+		if (min_ms == 0) {
+			*ms = 0;	/* "0" needs no unit */
+			return 0;
+		}
+		end = "ms";	/* below the range, whatever its unit */
+	}
+	for (i = 0; end != NULL && *end != '\0' && i < n; i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (milli / 1000 > (unsigned long long)(max_ms / units[i].ms) ||
+		    milli * (unsigned long long)units[i].ms / 1000 > (unsigned long long)max_ms ||
+		    milli * (unsigned long long)units[i].ms / 1000 < (unsigned long long)min_ms) {
+			snprintf(err, errlen, "%s '%s' is out of range (%s to %s)", what, s,
+			    time_text(min_ms, days, lo, sizeof(lo)),
+			    time_text(max_ms, days, hi, sizeof(hi)));
+			return -1;
+		}
+		*ms = (long long)(milli * (unsigned long long)units[i].ms / 1000);
+		return 0;
+	}
+	if (end != NULL && *end == '\0')
+		snprintf(err, errlen, "%s '%s' has no unit (write %sms or %ss)", what, s, s, s);
+	else
+		snprintf(err, errlen, "invalid %s '%s' (a number and a unit: %s)", what, s,
+		    days ? "14d, 36h, 90m or 0" : "800ms, 2s, 1m or 1h");
+	return -1;
+}
+
 int
 parse_duration(const char *s, long *ms, char *err, size_t errlen)
 {
-	static const struct { const char *unit; unsigned long long mul; } units[] = {
-		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 },
-	};
-	unsigned long long milli, v;
-	const char *end;
-	size_t i;
+	long long v;
 
-	end = parse_milli(s, DURATION_MAX_MS, &milli);
-	if (end == NULL)
-		goto bad;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		v = milli * units[i].mul / 1000;
-		if (v < 1 || v > DURATION_MAX_MS) {
-			snprintf(err, errlen, "duration '%s' is out of range (1ms to 1h)", s);
-			return -1;
-		}
-		*ms = (long)v;
-		return 0;
-	}
-bad:
-	snprintf(err, errlen, "invalid duration '%s' (examples: 800ms, 2s, 1m)", s);
-	return -1;
+	if (parse_time(s, 1, DURATION_MAX_MS, 0, &v, err, errlen) != 0)
+		return -1;
+	*ms = (long)v;
+	return 0;
 }
 
 int
 parse_period(const char *s, long long *seconds, char *err, size_t errlen)
 {
-	static const struct { const char *unit; unsigned long long mul; } units[] = {
-		{ "d", 86400 }, { "h", 3600 }, { "m", 60 }, { "s", 1 },
-	};
-	unsigned long long milli;
-	const char *end = parse_milli(s, PERIOD_MAX_S, &milli);
-	size_t i;
+	long long v;
 
-	if (end != NULL && *end == '\0' && milli == 0) {
-		*seconds = 0;
-		return 0;
-	}
-	for (i = 0; end != NULL && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		if (milli / 1000 * units[i].mul > PERIOD_MAX_S) {
-			snprintf(err, errlen, "period '%s' is out of range (0 to 3650d)", s);
-			return -1;
-		}
-		*seconds = (long long)(milli * units[i].mul / 1000);
-		return 0;
-	}
-	snprintf(err, errlen, "invalid period '%s' (examples: 14d, 36h, 90m, 0)", s);
-	return -1;
+	if (parse_time(s, 0, PERIOD_MAX_S * 1000, 1, &v, err, errlen) != 0)
+		return -1;
+	*seconds = v / 1000;
+	return 0;
 }
 
 int

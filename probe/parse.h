@@ -7,7 +7,15 @@
 
 #define DURATION_MAX_MS (3600L * 1000)	/* one hour */
 
-/* "800ms", "1.5s", "2m"; a bare number is seconds; 1ms..1h. */
+/*
+ * The one parser of times: a number (a fraction too: "1.5s") and a unit,
+ * ms, s, m, h, and with days d; "0" alone where min_ms is 0. Into *ms, in
+ * [min_ms, max_ms]; the message names the range or the missing unit.
+ */
+int parse_time(const char *s, long long min_ms, long long max_ms, int days,
+    long long *ms, char *err, size_t errlen);
+
+/* A duration, "800ms", "1.5s", "2m", "1h": 1ms..1h. */
 int parse_duration(const char *s, long *ms, char *err, size_t errlen);
 
 #define PERIOD_MAX_S (3650LL * 86400)	/* ten years */

@@ -10,6 +10,7 @@
 #include "report.h"
 
 #define WAIT_DEFAULT_TOTAL_MS (5 * 60 * 1000L)
+#define WAIT_MAX_TOTAL_MS (24 * 3600 * 1000LL)	/* wait -t: up to a day */
 #define WAIT_DEFAULT_INTERVAL_MS 1000L
 /* While a run fails for the same reason, each pause is a quarter longer
  * than the last, up to WAIT_INTERVAL_CAP_MS (or the interval, if longer). */

@@ -116,7 +116,7 @@ min_validity = soon
 EOT
 run_probe --check-config -c "$T/certbad.ini"
 expect "cert: a bad min_validity is a config error with file and line" 3 \
-	"probe: $T/certbad.ini:3: min_validity: invalid period 'soon' (examples: 14d, 36h, 90m, 0)"
+	"probe: $T/certbad.ini:3: min_validity: invalid period 'soon' (a number and a unit: 14d, 36h, 90m or 0)"
 ini certnopath <<EOT
 [cert "tls"]
 min_validity = 1d

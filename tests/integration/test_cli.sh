@@ -46,7 +46,7 @@ run_probe -x
 expect "unknown short option" 3 "probe: unknown option '-x' (see probe --help)"
 
 run_probe -c "$T/ok.ini" -t soon
-expect "-t with a bad duration" 3 "probe: -t: invalid duration 'soon' (examples: 800ms, 2s, 1m)"
+expect "-t with a bad duration" 3 "probe: -t: invalid duration 'soon' (a number and a unit: 800ms, 2s, 1m or 1h)"
 
 run_probe -c "$T/ok.ini" -o xml
 expect "-o with a bad format" 3 "probe: -o: unknown format 'xml' (use text or json)"

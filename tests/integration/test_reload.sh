@@ -122,7 +122,7 @@ timeout = soon
 EOT
 wait_reloads 2
 expect_true "reload: a bad config is refused, with file and line" grep -q \
-	"^probe: $CM/probe.ini:5: timeout: invalid duration 'soon' (examples: 800ms, 2s, 1m) (the config in force stays)$" "$T/serve.err"
+	"^probe: $CM/probe.ini:5: timeout: invalid duration 'soon' (a number and a unit: 800ms, 2s, 1m or 1h) (the config in force stays)$" "$T/serve.err"
 get "reload: the old config stays in force" /livez 503 "unhealthy: http \"down\": HTTP 500"
 [ "$(metric probe_config_last_reload_success)" = 0 ] &&
 	pass "reload: probe_config_last_reload_success 0" ||

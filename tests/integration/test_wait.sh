@@ -86,8 +86,12 @@ assert len(ev) == 1 and ev[0]["event"] == "ready" and ev[0]["healthy"] is True, 
 
 run_probe wait -i 0 --tcp 127.0.0.1:1
 expect "wait: -i 0 is refused" 3 "probe: -i: *"
-run_probe wait -t 2h --tcp 127.0.0.1:1
-expect "wait: -t over an hour is refused" 3 "probe: -t: *"
+run_probe wait -t 25h --tcp 127.0.0.1:1
+expect "wait: -t over a day is refused" 3 "probe: -t: duration '25h' is out of range (1ms to 24h)"
+run_probe wait -t 2h -q --tcp "127.0.0.1:$P"
+expect "wait: -t 2h is a total like any other" 0 "ready after *"
+run_probe -t 2h --tcp "127.0.0.1:$P"
+expect "a run's deadline stays within an hour" 3 "probe: -t: duration '2h' is out of range (1ms to 1h)"
 run_probe wait -c "$T/waitfile.ini" startup
 expect "wait: no check for KIND" 3 "probe: $T/waitfile.ini: no check selected for startup"
 

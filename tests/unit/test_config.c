@@ -215,7 +215,7 @@ Test(config, every_error_names_file_and_line)
 		{ "[serve]\nlisten = 8080\n[tcp \"a\"]\naddress=h:1\n",
 		  "F:2: listen: invalid address '8080' (use HOST:PORT, [IPV6]:PORT or :PORT)" },
 		{ "[serve]\ncache = soon\n",
-		  "F:2: cache: invalid duration 'soon' (examples: 800ms, 2s, 1m)" },
+		  "F:2: cache: invalid duration 'soon' (a number and a unit: 800ms, 2s, 1m or 1h)" },
 		{ "[serve]\nport = 1\n", "F:2: unknown key 'port' in [serve]" },
 		{ "[serve]\n[serve]\n", "F:2: duplicate section [serve]" },
 		{ "[serve \"x\"]\n", "F:1: section [serve] takes no name" },
@@ -231,7 +231,7 @@ Test(config, every_error_names_file_and_line)
 		  "F:2: path: environment variable 'PROBE_T_UNSET' is not set "
 		  "(use ${PROBE_T_UNSET:-default})" },
 		{ "[probe]\ntimeout = fast\n[tcp \"a\"]\naddress=h:1\n",
-		  "F:2: timeout: invalid duration 'fast' (examples: 800ms, 2s, 1m)" },
+		  "F:2: timeout: invalid duration 'fast' (a number and a unit: 800ms, 2s, 1m or 1h)" },
 		{ "[probe]\ncolor = red\n",
 		  "F:2: unknown key 'color' in [probe]" },
 		{ "[probe]\n[tcp \"a\"]\naddress=h:1\n[probe]\n",
@@ -258,7 +258,7 @@ Test(config, every_error_names_file_and_line)
 		  "F:3: probes: invalid probe kinds 'sometimes' (use liveness, "
 		  "readiness, startup or all)" },
 		{ "[tcp \"a\"]\naddress = h:1\ntimeout = 2h\n",
-		  "F:3: timeout: invalid duration '2h' (examples: 800ms, 2s, 1m)" },
+		  "F:3: timeout: duration '2h' is out of range (1ms to 1h)" },
 		{ "[http \"a\"]\nurl = http://x/\nmethod = HEAD\nexpect_body = ok\n",
 		  "F:4: expect_body needs method GET, not HEAD in [http \"a\"]" },
 		{ "[http \"a\"]\nurl = ftp://x/\n",

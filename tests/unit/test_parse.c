@@ -14,12 +14,12 @@ Test(parse, durations)
 {
 	static const struct { const char *s; long ms; } ok[] = {
 		{ "800ms", 800 }, { "1s", 1000 }, { "1.5s", 1500 }, { "2m", 120000 },
-		{ "2", 2000 }, { "0.5", 500 }, { "1ms", 1 }, { "3600s", 3600000 },
+		{ "1h", 3600000 }, { "0.5h", 1800000 }, { "1ms", 1 }, { "3600s", 3600000 },
 		{ "0.25s", 250 }, { "60m", 3600000 },
 	};
 	static const char *const bad[] = {
-		"", "ms", "s", "1h", "-1s", "1.s", " 1s", "1s ", "1 s", "1e3", "fast",
-		".5s", "99999999999999999999s",
+		"", "ms", "s", "2", "0.5", "-1s", "1.s", " 1s", "1s ", "1 s", "1e3", "fast",
+		".5s", "99999999999999999999s", "61m", "2h", "1d",
 	};
 	size_t i;
 	long ms;
@@ -32,7 +32,13 @@ Test(parse, durations)
 		cr_expect_eq(parse_duration(bad[i], &ms, err, sizeof(err)), -1,
 		    "'%s' accepted", bad[i]);
 	parse_duration("fast", &ms, err, sizeof(err));
-	cr_expect_str_eq(err, "invalid duration 'fast' (examples: 800ms, 2s, 1m)");
+	cr_expect_str_eq(err, "invalid duration 'fast' (a number and a unit: 800ms, 2s, 1m or 1h)");
+	parse_duration("500 ms", &ms, err, sizeof(err));
+	cr_expect_str_eq(err, "invalid duration '500 ms' (a number and a unit: 800ms, 2s, 1m or 1h)");
+	parse_duration("2", &ms, err, sizeof(err));
+	cr_expect_str_eq(err, "duration '2' has no unit (write 2ms or 2s)");
+	parse_duration("61m", &ms, err, sizeof(err));
+	cr_expect_str_eq(err, "duration '61m' is out of range (1ms to 1h)");
 	parse_duration("0", &ms, err, sizeof(err));
 	cr_expect_str_eq(err, "duration '0' is out of range (1ms to 1h)");
 	parse_duration("3601s", &ms, err, sizeof(err));
@@ -62,7 +68,7 @@ Test(parse, periods)
 		cr_expect_eq(parse_period(bad[i], &sec, err, sizeof(err)), -1,
 		    "'%s' accepted", bad[i]);
 	parse_period("soon", &sec, err, sizeof(err));
-	cr_expect_str_eq(err, "invalid period 'soon' (examples: 14d, 36h, 90m, 0)");
+	cr_expect_str_eq(err, "invalid period 'soon' (a number and a unit: 14d, 36h, 90m or 0)");
 	parse_period("3651d", &sec, err, sizeof(err));
 	cr_expect_str_eq(err, "period '3651d' is out of range (0 to 3650d)");
 }
