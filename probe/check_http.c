@@ -141,6 +141,12 @@ set_url(struct http_check *h, const char *value, char *err, size_t errlen)
 		return -1;
 	}
 	bad_url_for_people(value, shown, sizeof(shown));
+	if (strstr(value, "://") == NULL) {
+		snprintf(err, errlen, "invalid URL '%s' (a URL starts with http:// or "
+		    "https://, as in http://%s)", shown, shown);
+		curl_url_cleanup(u);
+		return -1;
+	}
 	if (curl_url_set(u, CURLUPART_URL, value,
 	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||

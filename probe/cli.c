@@ -180,6 +180,7 @@ take_command(struct options *o, int argc, char **argv, int *i)
 		enum command cmd;
 	} words[] = {
 		{ "serve", CMD_SERVE }, { "wait", CMD_WAIT }, { "install", CMD_INSTALL },
+		{ "help", CMD_HELP },
 	};
 	size_t k;
 
@@ -239,6 +240,8 @@ take_operands(struct options *o, int argc, char **argv, int i, int options,
 
 	if (take_command(o, argc, argv, &i) && o->command == CMD_INSTALL)
 		return take_install(o, argc, argv, i, options, err, errlen);
+	if (o->command == CMD_HELP)
+		return 0;
 	for (; i < argc; i++)
 		if (take_operand(o, argv[i], &kind_seen, err, errlen) != 0)
 			return -1;

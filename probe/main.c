@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -97,6 +98,21 @@ load_config(struct config *cfg, const char *text, size_t len, void *arg,
 	return 0;
 }
 
+/* A config that could not be loaded, err saying why. Where nothing named
+ * it (found: "the default" or "$PROBE_CONFIG") and it is not there, say
+ * where the probe looked and how to give it one; with no argument at all,
+ * the usage first. Returns PROBE_ERROR. */
+static int
+no_file(int argc, const char *found, const char *path, char *err)
+{
+	if (found == NULL || access(path, F_OK) == 0)
+		return errorf("%s", err);
+	if (argc == 1)
+		cli_usage(stderr);
+	return errorf("%s (%s config: give -c FILE, set PROBE_CONFIG, or name a "
+	    "check such as --http URL)", err, found);
+}
+
 /* The commands that need no config. */
 static int
 no_config(const struct options *o, char *argv0)
@@ -151,6 +167,7 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct config_source src = { NULL, load_config, &o };
 	char err[512], *text = NULL;
+	const char *found = NULL;	/* where the config path came from, if not -c */
 	double t0 = now_ms();
 	size_t len = 0;
 	int ret;
@@ -163,6 +180,7 @@ main(int argc, char **argv)
 		return no_config(&o, argv[0]);
 	if (o.config == NULL && o.args.nchecks == 0) {
 		o.config = getenv("PROBE_CONFIG");
+		found = o.config != NULL && *o.config != '\0' ? "$PROBE_CONFIG" : "the default";
 		if (o.config == NULL || *o.config == '\0')
 			o.config = CONFIG_DEFAULT_PATH;
 	}
@@ -170,7 +188,7 @@ main(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	if (config_source_load(&src, &o.args, &cfg, &text, &len, err,
 	    sizeof(err)) != 0)
-		ret = errorf("%s", err);
+		ret = no_file(argc, found, o.config, err);
 	else
 		ret = with_config(&o, &cfg, &src, text, len, t0);
 	config_free(&cfg);
