@@ -110,6 +110,7 @@ const struct check_type check_cert = {
 	.target_key = "path",
 	.target_arg = "PATH",
 	.required = "path",
+	.keys = "path key_file ca_file min_validity",
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_FILES,
 	.options = cert_options,

@@ -410,6 +410,7 @@ const struct check_type check_grpc = {
 	.target_arg = "HOST:PORT",
 	.required = "address|unix_socket",
 	.repeatable = "header",
+	.keys = "address unix_socket service server_name tls header " CURLX_TLS_KEYS,
 	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct grpc_check),
 	.defaults = grpc_defaults,

@@ -141,7 +141,7 @@ set_url(struct http_check *h, const char *value, char *err, size_t errlen)
 		return -1;
 	}
 	bad_url_for_people(value, shown, sizeof(shown));
-	if (strstr(value, "://") == NULL) {
+	if (strstr(value, "://") == NULL && strpbrk(value, " \t") == NULL) {
 		snprintf(err, errlen, "invalid URL '%s' (a URL starts with http:// or "
 		    "https://, as in http://%s)", shown, shown);
 		curl_url_cleanup(u);
@@ -602,6 +602,8 @@ const struct check_type check_http = {
 	.target_arg = "URL",
 	.required = "url",
 	.repeatable = "header expect_json",
+	.keys = "url expect_status expect_body expect_body_regex expect_json method "
+	    "header unix_socket follow_redirects " CURLX_TLS_KEYS,
 	.sandbox_class = SANDBOX_NET,
 	.options = http_options,
 	.inline_name = http_inline_name,

@@ -138,6 +138,7 @@ const struct check_type check_mount = {
 	.target_key = "path",
 	.target_arg = "PATH",
 	.required = "path",
+	.keys = "path fstype mode",
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_MOUNT,
 	.priv_size = sizeof(struct mount_check),

@@ -145,6 +145,7 @@ const struct check_type check_tcp = {
 	.target_key = "address",
 	.target_arg = "HOST:PORT",
 	.required = "address",
+	.keys = "address",
 	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,

@@ -282,6 +282,7 @@ const struct check_type check_writable = {
 	.target_key = "path",
 	.target_arg = "PATH",
 	.required = "path",
+	.keys = "path min_free min_free_inodes",
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_WRITABLE,
 	.priv_size = sizeof(struct writable_check),

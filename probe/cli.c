@@ -11,10 +11,11 @@
 #include "checks.h"
 #include "cli.h"
 #include "parse.h"
+#include "util.h"
 #include "wait.h"
 
 enum {
-	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX,
+	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX, OPT_STRICT,
 	OPT_TYPE = 512,		/* + the type's index: --http */
 	OPT_TYPE_OPTION = 1024	/* + 16 * the type's index + the option's */
 };
@@ -29,6 +30,7 @@ static const struct option fixed_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "listen", required_argument, NULL, 'l' },
 	{ "help", no_argument, NULL, 'h' },
@@ -149,6 +151,7 @@ take_option(struct options *o, int ch, const char *arg, char *err,
 		o->check_config = 1;
 		o->args.check_files = 1;
 		return 0;
+	case OPT_STRICT: o->strict = 1; return 0;
 	case 't':	/* parsed once the command is known: wait's may be longer */
 		o->timeout_arg = arg;
 		return 0;
@@ -212,6 +215,8 @@ static int
 take_operand(struct options *o, const char *arg, int *kind_seen, char *err,
     size_t errlen)
 {
+	char near[32];
+
 	if (strstr(arg, "://") != NULL)
 		return add_check(o, "http", arg, err, errlen);
 	if (o->command != CMD_SERVE && !*kind_seen &&
@@ -222,6 +227,9 @@ take_operand(struct options *o, const char *arg, int *kind_seen, char *err,
 	if (strpbrk(arg, ":/") != NULL)
 		return failf(err, errlen, "unexpected argument '%s' (a URL starts "
 		    "with http:// or https://; see probe --help)", arg);
+	if (o->command != CMD_SERVE && !*kind_seen &&
+	    closest_word(arg, KIND_NAMES, near, sizeof(near)) != NULL)
+		return failf(err, errlen, "unknown kind '%s' (did you mean %s?)", arg, near);
 	if (o->command != CMD_SERVE && !*kind_seen)
 		return failf(err, errlen, "unknown kind '%s' (use liveness, "
 		    "readiness, startup or all)", arg);
@@ -249,6 +257,9 @@ take_operands(struct options *o, int argc, char **argv, int i, int options,
 		o->report.kind = KIND_ALL;
 	if (o->listen != NULL && o->command != CMD_SERVE)
 		return failf(err, errlen, "-l goes with serve (see probe --help)");
+	if (o->strict && !o->check_config)
+		return failf(err, errlen, "--strict goes with --check-config (see probe "
+		    "--help)");
 	if (o->interval_ms >= 0 && o->command != CMD_WAIT)
 		return failf(err, errlen, "-i goes with wait (see probe --help)");
 	if (o->timeout_arg != NULL) {
@@ -256,7 +267,10 @@ take_operands(struct options *o, int argc, char **argv, int i, int options,
 		    WAIT_MAX_TOTAL_MS : DURATION_MAX_MS, 0, &ms, msg, sizeof(msg)) != 0)
 			return failf(err, errlen, "-t: %s", msg);
 		o->timeout_ms = (long)ms;
+		if (o->command != CMD_WAIT)	/* wait's -t is its total */
+			o->args.timeout_ms = o->timeout_ms;
 	}
+	o->args.listen = o->listen;
 	return 0;
 }
 
@@ -351,7 +365,7 @@ cli_usage(FILE *out)
 "       probe wait [-c FILE] [CHECK...] [-t TOTAL] [-i INTERVAL] [-o text|json]\n"
 "                  [-q] [KIND]\n"
 "       probe serve [-c FILE] [CHECK...] [-l ADDR:PORT]\n"
-"       probe [-c FILE] [CHECK...] --check-config\n"
+"       probe [-c FILE] [CHECK...] --check-config [--strict] [-o text|json]\n"
 "       probe install DIR\n"
 "       probe --help | --version\n"
 "\n"
@@ -367,7 +381,9 @@ cli_usage(FILE *out)
 "  -o, --output FORMAT   text (default) or json\n"
 "  -q, --quiet           print nothing when healthy (wait: the last line only)\n"
 "  -v, --verbose         add each check's detail\n"
-"      --check-config    validate the config, list the checks per kind\n"
+"      --check-config    validate the config, list the checks per kind; every\n"
+"                        error and warning (-o json: for CI)\n"
+"      --strict          with --check-config: warnings fail too (exit 1)\n"
 "      --no-sandbox      run each check without its sandbox (seccomp,\n"
 "                        Landlock, limits), as [probe] sandbox = no\n"
 "\n", out);

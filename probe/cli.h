@@ -22,6 +22,7 @@ struct options {
 	struct report report;
 	int quiet;
 	int check_config;	/* --check-config: validate, list, run nothing */
+	int strict;		/* --strict: with --check-config, warnings fail */
 	struct config_args args;	/* --http URL, ... */
 };
 

@@ -11,16 +11,19 @@
 
 #include <ini.h>
 
+#include "check.h"
 #include "checks.h"
 #include "config.h"
 #include "parse.h"
 #include "util.h"
 
 #define SECTION_MAX_KEYS 64
-#define CHECK_NAME_MAX 63
 #define SYNTAX_ERROR "syntax error (expected [section] or key = value)"
 
-enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK };
+enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK, SEC_SKIP };
+
+#define PROBE_KEYS "timeout sandbox"
+#define SERVE_KEYS "listen cache terse"
 
 struct seen_key {
 	char name[32];
@@ -31,10 +34,11 @@ struct loader {
 	struct config *cfg;
 	FILE *f;
 	int line;		/* of the line inih is working on */
-	int err_line;		/* 0: no error yet */
-	int done;		/* stop reading */
-	char err[256];
-	const char *raw;	/* the value being set, as written */
+	int err_line;		/* of the first error; 0: no error yet */
+	int done;		/* stop reading: the rest cannot be read */
+	const char *key;	/* the key being set, for notes */
+	int syntax_line;	/* the last line noted as a syntax error */
+	size_t section_errors;	/* errors noted before its section began */
 
 	enum section section;
 	int section_line;
@@ -45,78 +49,81 @@ struct loader {
 	size_t nseen;
 };
 
+static void vnote(struct config *cfg, int warning, int line, const char *key,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void
+vnote(struct config *cfg, int warning, int line, const char *key,
+    const char *fmt, va_list ap)
+{
+	struct config_notes *ns = cfg->notes;
+	struct config_note *n;
+
+	if (ns == NULL && (ns = cfg->notes = calloc(1, sizeof(*ns))) == NULL)
+		return;
+	if (warning)
+		ns->warnings++;
+	else
+		ns->errors++;
+	if (ns->n == CONFIG_NOTES_MAX) {
+		ns->left_off++;
+		return;
+	}
+	n = &ns->note[ns->n++];
+	n->warning = warning;
+	n->line = line;
+	snprintf(n->key, sizeof(n->key), "%s", key != NULL ? key : "");
+	vsnprintf(n->msg, sizeof(n->msg), fmt, ap);
+}
+
+int
+config_note(struct config *cfg, int warning, int line, const char *key,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(cfg, warning, line, key, fmt, ap);
+	va_end(ap);
+	return cfg->notes != NULL ? 0 : -1;
+}
+
 static void loader_error(struct loader *, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* An error at line: noted, and the reading goes on, so that one run names
+ * every mistake of a file. */
 static void
 loader_error(struct loader *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ld->err_line != 0)
-		return;
-	ld->err_line = line;
-	ld->done = 1;
+	if (ld->err_line == 0)
+		ld->err_line = line;
 	va_start(ap, fmt);
-	vsnprintf(ld->err, sizeof(ld->err), fmt, ap);
+	vnote(ld->cfg, 0, line, ld->key, fmt, ap);
 	va_end(ap);
 }
 
-/* 1 if one of the keys in alts ("a" or "a|b") is one of the n keys of set. */
-static int
-any_key_in(const char *alts, const char *const *set, size_t n)
+/* The last note, if it was added since there were n: to redact it. */
+static struct config_note *
+note_since(struct loader *ld, size_t n)
 {
-	size_t i, len;
-	const char *p;
+	struct config_notes *ns = ld->cfg->notes;
 
-	for (p = alts; *p != '\0'; p += len + (p[len] == '|')) {
-		len = strcspn(p, "|");
-		for (i = 0; i < n; i++)
-			if (strlen(set[i]) == len && strncmp(set[i], p, len) == 0)
-				return 1;
-	}
-	return 0;
+	return ns != NULL && ns->n > n ? &ns->note[ns->n - 1] : NULL;
 }
 
-/*
- * The type's required keys against the n keys a section set, then its
- * guard and its finish(). Returns 0, or -1 with err filled ("missing
- * required key 'url'", "missing required key 'address' (or unix_socket)").
- */
-static int
-check_complete(struct check *c, const char *const *set, size_t n, char *err,
-    size_t errlen)
+static size_t
+errors_now(const struct loader *ld)
 {
-	const char *p = c->type->required;
-	char word[64], *bar;
-
-	while (p != NULL && next_word(&p, word, sizeof(word)) == 1) {
-		if (any_key_in(word, set, n))
-			continue;
-		if ((bar = strchr(word, '|')) != NULL) {
-			*bar = '\0';
-			snprintf(err, errlen, "missing required key '%s' (or %s)", word,
-			    bar + 1);
-		} else
-			snprintf(err, errlen, "missing required key '%s'", word);
-		return -1;
-	}
-	if (c->type->flags & CHECK_ON_PATH)
-		c->guard = c->target;
-	return c->type->finish != NULL ? c->type->finish(c, err, errlen) : 0;
+	return ld->cfg->notes != NULL ? ld->cfg->notes->errors : 0;
 }
 
-static void
-check_free(struct check *c)
+static size_t
+notes_now(const struct loader *ld)
 {
-	if (c == NULL)
-		return;
-	if (c->priv != NULL && c->type->release != NULL)
-		c->type->release(c);
-	free(c->priv);
-	free(c->target);
-	free(c->name);
-	free(c);
+	return ld->cfg->notes != NULL ? ld->cfg->notes->n : 0;
 }
 
 /* The line of the key an error about the section starts with ("ca_file
@@ -144,7 +151,9 @@ finish_section(struct loader *ld)
 
 	for (i = 0; i < ld->nseen; i++)
 		set[i] = ld->seen[i].name;
-	if (ld->section == SEC_CHECK && c != NULL &&
+	/* A section with an error of its own is not completed: its values
+	 * are not all in, and one mistake is named once. */
+	if (ld->section == SEC_CHECK && c != NULL && errors_now(ld) == ld->section_errors &&
 	    check_complete(c, set, ld->nseen, err, sizeof(err)) != 0)
 		loader_error(ld, key_line(ld, err), "%s in [%s]", err, ld->section_text);
 	ld->section = SEC_NONE;
@@ -152,22 +161,13 @@ finish_section(struct loader *ld)
 	ld->nseen = 0;
 }
 
-static int
-valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= CHECK_NAME_MAX && strspn(s,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") == n;
-}
-
 /*
  * A new check of type ct named name, appended to cfg. Returns it, or NULL
  * with err filled (duplicate name, too many checks, out of memory).
  */
 static struct check *
-check_new(struct config *cfg, const struct check_type *ct, const char *name,
-    int line, char *err, size_t errlen)
+config_add_check(struct config *cfg, const struct check_type *ct,
+    const char *name, int line, char *err, size_t errlen)
 {
 	struct check *c;
 	size_t i;
@@ -188,40 +188,12 @@ check_new(struct config *cfg, const struct check_type *ct, const char *name,
 		snprintf(err, errlen, "too many checks (at most %d)", PROBE_MAX_CHECKS);
 		return NULL;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->name = strdup(name)) == NULL ||
-	    (c->priv = calloc(1, ct->priv_size)) == NULL) {
-		if (c != NULL)
-			free(c->name);
-		free(c);
+	if ((c = check_new(ct, name, line, cfg->check_files)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	c->type = ct;
-	c->kinds = KIND_ALL;
-	c->line = line;
-	c->check_files = cfg->check_files;
-	if (ct->defaults != NULL)
-		ct->defaults(c);
 	cfg->checks[cfg->nchecks++] = c;
 	return c;
-}
-
-/* A key of a check, the common ones first; returns as check_type.set(). */
-static int
-check_set_key(struct check *c, const char *key, const char *value, char *err,
-    size_t errlen)
-{
-	int r;
-
-	if (strcmp(key, "probes") == 0)
-		return parse_kinds(value, &c->kinds, err, errlen);
-	if (strcmp(key, "timeout") == 0)
-		return parse_duration(value, &c->timeout_ms, err, errlen);
-	if ((r = c->type->set(c, key, value, err, errlen)) == 0 &&
-	    strcmp(key, c->type->target_key) == 0)
-		r = set_string(&c->target, value, err, errlen);
-	return r;
 }
 
 /* Split "TYPE "NAME"" into type and name (quotes and blanks removed);
@@ -263,8 +235,41 @@ begin_global_section(struct loader *ld, const char *type, const char *name)
 		loader_error(ld, ld->line, "section [%s] takes no name", type);
 	else if (*seen)
 		loader_error(ld, ld->line, "duplicate section [%s]", type);
+	else
+		ld->section = type[0] == 'p' ? SEC_PROBE : SEC_SERVE;
 	*seen = 1;
-	ld->section = type[0] == 'p' ? SEC_PROBE : SEC_SERVE;
+}
+
+/* "unknown section type 'htp' (did you mean http?)", else the list. */
+static void
+unknown_type(struct loader *ld, const char *type)
+{
+	char all[300], list[200], near[64];
+	size_t i, n;
+
+	n = (size_t)snprintf(all, sizeof(all), "probe serve");
+	for (i = 0; check_types[i] != NULL && n < sizeof(all); i++)
+		n += (size_t)snprintf(all + n, sizeof(all) - n, " %s", check_types[i]->name);
+	if (closest_word(type, all, near, sizeof(near)) != NULL)
+		loader_error(ld, ld->line, "unknown section type '%s' (did you mean "
+		    "%s?)", type, near);
+	else
+		loader_error(ld, ld->line, "unknown section type '%s' (use probe, "
+		    "serve, %s)", type, check_types_list(list, sizeof(list)));
+}
+
+/* "unknown key 'urll' in [http "a"] (did you mean url?)". */
+static void
+unknown_key(struct loader *ld, const char *key, const char *keys)
+{
+	char near[64];
+
+	if (closest_word(key, keys, near, sizeof(near)) != NULL)
+		loader_error(ld, ld->line, "unknown key '%s' in [%s] (did you mean %s?)",
+		    key, ld->section_text, near);
+	else
+		loader_error(ld, ld->line, "unknown key '%s' in [%s]", key,
+		    ld->section_text);
 }
 
 /* text is what stands between [ and ]: "probe" or "TYPE "NAME"". */
@@ -275,10 +280,10 @@ begin_section(struct loader *ld, const char *text)
 	const struct check_type *ct;
 
 	finish_section(ld);
-	if (ld->done)
-		return;
 	snprintf(ld->section_text, sizeof(ld->section_text), "%s", text);
 	ld->section_line = ld->line;
+	ld->section = SEC_SKIP;	/* until it proves good: its keys say nothing */
+	ld->section_errors = errors_now(ld);
 	if (split_section(text, type, sizeof(type), name, sizeof(name)) != 0) {
 		loader_error(ld, ld->line, "invalid section [%s]", text);
 		return;
@@ -288,11 +293,10 @@ begin_section(struct loader *ld, const char *text)
 		return;
 	}
 	if ((ct = check_type_find(type)) == NULL) {
-		loader_error(ld, ld->line, "unknown section type '%s' "
-		    "(use probe, serve, %s)", type, check_types_list(err, sizeof(err)));
+		unknown_type(ld, type);
 		return;
 	}
-	if (!valid_name(name)) {
+	if (!check_valid_name(name)) {
 		if (name[0] == '\0')
 			loader_error(ld, ld->line,
 			    "section [%s] needs a name, as in [%s \"NAME\"]", text, type);
@@ -301,7 +305,7 @@ begin_section(struct loader *ld, const char *text)
 			    "(use 1 to 63 letters, digits, '.', '_', ':' or '-')", text);
 		return;
 	}
-	if ((ld->check = check_new(ld->cfg, ct, name, ld->line, err,
+	if ((ld->check = config_add_check(ld->cfg, ct, name, ld->line, err,
 	    sizeof(err))) == NULL) {
 		loader_error(ld, ld->line, "%s", err);
 		return;
@@ -343,6 +347,7 @@ reader(char *buf, int size, void *arg)
 	while (n < size - 1 && (ch = getc(ld->f)) != EOF) {
 		if (ch == '\0') {
 			loader_error(ld, ld->line, "NUL byte in line (not a text file?)");
+			ld->done = 1;
 			return NULL;
 		}
 		if (skip && (ch == ' ' || ch == '\t'))
@@ -356,11 +361,13 @@ reader(char *buf, int size, void *arg)
 	if (n == size - 1 && ch != '\n' && !line_ends(ld->f, &ch)) {
 		loader_error(ld, ld->line, "line is longer than %d characters",
 		    size - 1);
+		ld->done = 1;
 		return NULL;
 	}
 	if (ch == EOF && ferror(ld->f)) {
-		sys_error(msg, sizeof(msg), errno, "read error");
+		sys_error(msg, sizeof(msg), errno, "cannot read");
 		loader_error(ld, ld->line, "%s", msg);
+		ld->done = 1;
 		return NULL;
 	}
 	if (n == 0 && ch == EOF) {
@@ -374,8 +381,10 @@ reader(char *buf, int size, void *arg)
 		begin_section(ld, buf + 1);
 		*end = ']';
 	} else if (strchr(";#\r\n", buf[0]) == NULL &&
-	    (buf[0] == '[' || buf[strcspn(buf, "=:")] == '\0'))
+	    (buf[0] == '[' || buf[strcspn(buf, "=:")] == '\0')) {
 		loader_error(ld, ld->line, SYNTAX_ERROR);
+		ld->syntax_line = ld->line;
+	}
 	return buf;
 }
 
@@ -412,10 +421,14 @@ set_check_key(struct loader *ld, const char *key, const char *value)
 	char err[200];
 	int r;
 
-	r = check_set_key(ld->check, key, value, err, sizeof(err));
+	if (!check_takes_key(ld->check->type, key))
+		r = CHECK_UNKNOWN_KEY;
+	else
+		r = check_set_key(ld->check, key, value, err, sizeof(err));
 	if (r == CHECK_UNKNOWN_KEY) {
-		loader_error(ld, ld->line, "unknown key '%s' in [%s]", key,
-		    ld->section_text);
+		snprintf(err, sizeof(err), "probes timeout %s", ld->check->type->keys ?
+		    ld->check->type->keys : "");
+		unknown_key(ld, key, err);
 		return 0;
 	}
 	if (r != 0) {
@@ -463,7 +476,7 @@ set_serve_key(struct loader *ld, const char *key, const char *value)
 	else if (strcmp(key, "terse") == 0)
 		r = parse_bool(value, &s->terse, err, sizeof(err));
 	else {
-		loader_error(ld, ld->line, "unknown key '%s' in [serve]", key);
+		unknown_key(ld, key, SERVE_KEYS);
 		return 0;
 	}
 	if (r != 0)
@@ -475,7 +488,7 @@ set_serve_key(struct loader *ld, const char *key, const char *value)
 static void
 replace_all(char *err, size_t cap, const char *p, size_t n, const char *subst)
 {
-	char out[sizeof(((struct loader *)0)->err)];
+	char out[sizeof(((struct config_note *)0)->msg)];
 	size_t o = 0;
 	const char *at, *from = err;
 
@@ -521,51 +534,85 @@ redact(char *err, size_t cap, const char *value, const char *raw)
 	snprintf(err + n, cap - n, " (from the environment: the value is not shown)");
 }
 
+/* Kubernetes' $(VAR), which the kubelet expands in a pod's command, args
+ * and env only, left as it is in a value: a warning naming ${VAR}. */
+static void
+kubernetes_vars(struct loader *ld, const char *raw)
+{
+	const char *p = raw, *end;
+	size_t n;
+
+	while ((p = strstr(p, "$(")) != NULL) {
+		end = p + 2;
+		n = strspn(end, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_");
+		if (n > 0 && end[n] == ')' && (p == raw || p[-1] != '$'))
+			config_note(ld->cfg, 1, ld->line, ld->key, "'$(%.*s)' stays as it is: "
+			    "Kubernetes expands $(VAR) only in a pod's command, args and env; "
+			    "in this file write ${%.*s}", (int)n, end, (int)n, end);
+		p = end;
+	}
+}
+
+/* A key of [probe]; returns 1 if set. */
+static int
+set_probe_key(struct loader *ld, const char *key, const char *value)
+{
+	char err[200];
+	int r;
+
+	if (strcmp(key, "timeout") == 0)
+		r = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err));
+	else if (strcmp(key, "sandbox") == 0)
+		r = parse_bool(value, &ld->cfg->sandbox, err, sizeof(err));
+	else {
+		unknown_key(ld, key, PROBE_KEYS);
+		return 0;
+	}
+	if (r != 0)
+		loader_error(ld, ld->line, "%s: %s", key, err);
+	return r == 0;
+}
+
+/* inih's handler: always 1, for the reading to go on past an error (the
+ * notes have it). */
 static int
 handler(void *arg, const char *section, const char *key, const char *raw)
 {
 	struct loader *ld = arg;
+	struct config_note *n;
 	char err[200];
 	char *value;
+	size_t before = notes_now(ld);
 	int ok = 0;
 
 	(void)section;
-	if (ld->done)
-		return 0;
-	if (ld->section == SEC_NONE) {
+	if (ld->done || ld->section == SEC_SKIP)
+		return 1;
+	ld->key = key;
+	if (ld->section == SEC_NONE)
 		loader_error(ld, ld->line, "'%s' is outside any section", key);
-		return 0;
-	}
-	if (key_seen(ld, key))
-		return 0;
-	if (*raw == '\0') {
+	else if (key_seen(ld, key))
+		;
+	else if (*raw == '\0')
 		loader_error(ld, ld->line, "'%s' has no value", key);
-		return 0;
-	}
-	if ((value = expand_env(raw, err, sizeof(err))) == NULL) {
+	else if ((value = expand_env(raw, err, sizeof(err))) == NULL)
 		loader_error(ld, ld->line, "%s: %s", key, err);
-		return 0;
+	else {
+		kubernetes_vars(ld, raw);
+		before = notes_now(ld);
+		if (ld->section == SEC_CHECK)
+			ok = set_check_key(ld, key, value);
+		else if (ld->section == SEC_SERVE)
+			ok = set_serve_key(ld, key, value);
+		else
+			ok = set_probe_key(ld, key, value);
+		if (!ok && strstr(raw, "${") != NULL && (n = note_since(ld, before)) != NULL)
+			redact(n->msg, sizeof(n->msg), value, raw);
+		free(value);
 	}
-	ld->raw = raw;
-	if (ld->section == SEC_CHECK)
-		ok = set_check_key(ld, key, value);
-	else if (ld->section == SEC_SERVE)
-		ok = set_serve_key(ld, key, value);
-	else if (strcmp(key, "timeout") == 0) {
-		ok = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err)) == 0;
-		if (!ok)
-			loader_error(ld, ld->line, "timeout: %s", err);
-	} else if (strcmp(key, "sandbox") == 0) {
-		ok = parse_bool(value, &ld->cfg->sandbox, err, sizeof(err)) == 0;
-		if (!ok)
-			loader_error(ld, ld->line, "sandbox: %s", err);
-	} else
-		loader_error(ld, ld->line, "unknown key '%s' in [probe]", key);
-	if (!ok && ld->err_line == ld->line && strstr(raw, "${") != NULL)
-		redact(ld->err, sizeof(ld->err), value, raw);
-	ld->raw = NULL;
-	free(value);
-	return ok;
+	ld->key = NULL;
+	return 1;
 }
 
 int
@@ -624,6 +671,31 @@ out:
 	return ret;
 }
 
+/* The first error of cfg's notes (at line), for one line of text: with
+ * the path, and how many more there are. */
+static void
+first_error(const struct config *cfg, int line, char *err, size_t errlen)
+{
+	const struct config_notes *ns = cfg->notes;
+	const struct config_note *n = NULL;
+	size_t i, more;
+
+	for (i = 0; ns != NULL && i < ns->n && n == NULL; i++)
+		if (!ns->note[i].warning && ns->note[i].line == line)
+			n = &ns->note[i];
+	if (n == NULL) {
+		snprintf(err, errlen, "%s:%d: " SYNTAX_ERROR, cfg->path, line);
+		return;
+	}
+	more = ns->errors - 1;
+	if (more == 0)
+		snprintf(err, errlen, "%s:%d: %s", cfg->path, line, n->msg);
+	else
+		snprintf(err, errlen, "%s:%d: %s (and %zu more error%s: probe "
+		    "--check-config lists them)", cfg->path, line, n->msg, more,
+		    more == 1 ? "" : "s");
+}
+
 /* Parse len bytes of INI text into cfg (path names it in errors);
  * returns 0, or -1 with err filled. */
 static int
@@ -642,16 +714,17 @@ load_text(struct config *cfg, const char *path, const char *text, size_t len,
 		return -1;
 	}
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
-	if (rc > 0 && (ld.err_line == 0 || rc < ld.err_line)) {
-		snprintf(err, errlen, "%s:%d: " SYNTAX_ERROR, path, rc);
+	if (rc > 0 && rc != ld.syntax_line) {	/* a line inih could not read */
+		loader_error(&ld, rc, SYNTAX_ERROR);
+		if (rc < ld.err_line)
+			ld.err_line = rc;
+	}
+	if (rc < 0 && ld.err_line == 0) {
+		snprintf(err, errlen, "%s: cannot parse (inih error %d)", path, rc);
 		goto out;
 	}
 	if (ld.err_line != 0) {
-		snprintf(err, errlen, "%s:%d: %s", path, ld.err_line, ld.err);
-		goto out;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s: cannot parse (inih error %d)", path, rc);
+		first_error(cfg, ld.err_line, err, errlen);
 		goto out;
 	}
 	ret = 0;
@@ -679,7 +752,7 @@ add_arg(struct config *cfg, const struct config_arg *arg,
 		ct->inline_name(arg->value, name, sizeof(name));
 	else
 		snprintf(name, sizeof(name), "%s", arg->value);
-	if ((c = check_new(cfg, ct, name, 0, msg, sizeof(msg))) == NULL)
+	if ((c = config_add_check(cfg, ct, name, 0, msg, sizeof(msg))) == NULL)
 		goto fail;
 	if (check_set_key(c, ct->target_key, arg->value, msg, sizeof(msg)) != 0)
 		goto fail;
@@ -727,6 +800,7 @@ int
 config_load_text(struct config *cfg, const char *path, const char *text,
     size_t len, const struct config_args *args, char *err, size_t errlen)
 {
+	char msg[200];
 	size_t i;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -752,25 +826,38 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 	}
 	if (args != NULL && args->no_sandbox)
 		cfg->sandbox = 0;
+	if (args != NULL && args->timeout_ms > 0)
+		cfg->timeout_ms = args->timeout_ms;
+	if (args != NULL && args->listen != NULL &&
+	    config_set_listen(&cfg->serve, args->listen, msg, sizeof(msg)) != 0) {
+		snprintf(err, errlen, "-l: %s", msg);
+		return -1;
+	}
 	for (i = 0; i < cfg->nchecks; i++)
 		cfg->checks[i]->sandbox = cfg->sandbox;
 	return 0;
 }
 
 int
-config_source_load(const struct config_source *src,
-    const struct config_args *args, struct config *cfg, char **text,
-    size_t *len, char *err, size_t errlen)
+config_source_parse(const struct config_source *src, struct config *cfg,
+    const char *text, size_t len, char *err, size_t errlen)
+{
+	return config_load_text(cfg, src->path, text, len, src->args, err, errlen);
+}
+
+int
+config_source_load(const struct config_source *src, struct config *cfg,
+    char **text, size_t *len, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	*text = NULL;
 	*len = 0;
 	/* A wrong command line is named before a missing file. */
-	if (args != NULL && check_args(args, err, errlen) != 0)
+	if (src->args != NULL && check_args(src->args, err, errlen) != 0)
 		return -1;
 	if (src->path != NULL && config_read(src->path, text, len, err, errlen) != 0)
 		return -1;
-	return src->load(cfg, *text, *len, src->arg, err, errlen);
+	return config_source_parse(src, cfg, *text, *len, err, errlen);
 }
 
 void
@@ -781,6 +868,7 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nchecks; i++)
 		check_free(cfg->checks[i]);
 	free(cfg->path);
+	free(cfg->notes);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -21,6 +21,23 @@ struct serve_config {
 				 * found (no paths, hosts, certificate names) */
 };
 
+/* What a load found wrong (errors: the config is refused) or doubtful
+ * (warnings: --check-config --strict refuses it), in file order; the
+ * first CONFIG_NOTES_MAX are kept, the rest counted. */
+#define CONFIG_NOTES_MAX 20
+
+struct config_note {
+	int warning;		/* else an error */
+	int line;		/* 0: not on a line (the command line, the file) */
+	char key[32];		/* the key it is about, or "" */
+	char msg[300];
+};
+
+struct config_notes {
+	struct config_note note[CONFIG_NOTES_MAX];
+	size_t n, errors, warnings, left_off;
+};
+
 struct config {
 	char *path;			/* the file, or "command line" */
 	int from_file;
@@ -30,7 +47,13 @@ struct config {
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
 	struct serve_config serve;
+	struct config_notes *notes;	/* NULL until one is added */
 };
+
+/* Add an error or a warning about line and key (0, NULL: none) of cfg;
+ * returns -1 when out of memory. */
+int config_note(struct config *cfg, int warning, int line, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* [serve] listen: "HOST:PORT", "[IPV6]:PORT" or ":PORT"; returns 0 or -1. */
 int config_set_listen(struct serve_config *s, const char *value, char *err,
@@ -69,6 +92,9 @@ struct config_args {
 	int check_files;	/* --check-config: files named by keys must be
 				 * readable now (else only at run time) */
 	int no_sandbox;		/* --no-sandbox: as [probe] sandbox = no */
+	long timeout_ms;	/* -t: the run's deadline over [probe] timeout;
+				 * 0: none */
+	const char *listen;	/* serve -l over [serve] listen, or NULL */
 };
 
 #define CONFIG_MAX_SIZE (1024L * 1024)	/* the largest config file read */
@@ -93,28 +119,30 @@ int config_load_text(struct config *cfg, const char *path, const char *text,
     size_t len, const struct config_args *args, char *err, size_t errlen);
 
 /*
- * Where the config of a long-running command comes from, so that it can be
- * loaded again: path (NULL: the command line only), and load, which turns
- * len bytes of text read from path into cfg the way the command did first
- * (returns 0, or -1 with err filled; config_free() cfg in either case).
+ * Where the config of a command comes from, so that it can be loaded again
+ * the same way: path (NULL: the command line only) and the command line's
+ * args (may be NULL).
  */
 struct config_source {
 	const char *path;
-	int (*load)(struct config *cfg, const char *text, size_t len, void *arg,
-	    char *err, size_t errlen);
-	void *arg;
+	const struct config_args *args;
 };
 
 /*
- * The first load from src: the options of args (may be NULL) checked
- * against its checks (a wrong command line is named before a missing
- * file), src->path read unless NULL into *text and *len (the caller frees
- * *text, and keeps it to load again), then src->load. Returns 0, or -1
- * with err filled; config_free() cfg in either case.
+ * The first load from src: the options of its args checked against its
+ * checks (a wrong command line is named before a missing file), src->path
+ * read unless NULL into *text and *len (the caller frees *text, and keeps
+ * it to load again), then config_source_parse(). Returns 0, or -1 with err
+ * filled; config_free() cfg in either case.
  */
-int config_source_load(const struct config_source *src,
-    const struct config_args *args, struct config *cfg, char **text,
-    size_t *len, char *err, size_t errlen);
+int config_source_load(const struct config_source *src, struct config *cfg,
+    char **text, size_t *len, char *err, size_t errlen);
+
+/* len bytes of text read from src->path into cfg, with src's args, as
+ * the first load did: returns 0, or -1 with err filled; config_free() cfg
+ * in either case. */
+int config_source_parse(const struct config_source *src, struct config *cfg,
+    const char *text, size_t len, char *err, size_t errlen);
 
 /* Mark the checks that run for kind; returns how many. */
 size_t config_select(struct config *cfg, unsigned kind);

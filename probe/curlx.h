@@ -11,6 +11,9 @@
 #include "probe.h"
 
 #define CURLX_HEADERS_MAX 32
+/* The TLS keys of a check type that takes them (its keys in the table). */
+#define CURLX_TLS_KEYS "tls_verify tls_min_version cert_min_validity ca_file " \
+	"cert_file key_file"
 
 /* What every transfer of ours sets: no signals, errbuf (CURL_ERROR_SIZE),
  * one deadline for all of it, HTTP(S) only, no proxy, our user agent. */

@@ -25,9 +25,9 @@ this_pod(const char *host)
 }
 
 size_t
-lint_config(FILE *out, const struct config *cfg)
+lint_config(struct config *cfg)
 {
-	char buf[256], where[300];
+	char buf[256];
 	const char *peer;
 	size_t i, n = 0;
 
@@ -38,14 +38,10 @@ lint_config(FILE *out, const struct config *cfg)
 		    (peer = c->type->peer(c, buf, sizeof(buf))) == NULL ||
 		    this_pod(peer))
 			continue;
-		if (c->line > 0)
-			snprintf(where, sizeof(where), "%s:%d", cfg->path, c->line);
-		else
-			snprintf(where, sizeof(where), "%s", cfg->path);
-		fprintf(out, "warning: %s: liveness check %s \"%s\" reaches %s, not this "
-		    "pod: when it fails, the kubelet restarts every pod that checks it; "
-		    "check it in readiness instead (docs/kubernetes.md, \"Which check "
-		    "runs for which probe\")\n", where, c->type->name, c->name, peer);
+		config_note(cfg, 1, c->line, NULL, "liveness check %s \"%s\" reaches "
+		    "%s, not this pod: when it fails, the kubelet restarts every pod "
+		    "that checks it; check it in readiness instead (docs/kubernetes.md, "
+		    "\"Which check runs for which probe\")", c->type->name, c->name, peer);
 		n++;
 	}
 	return n;

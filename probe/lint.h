@@ -2,16 +2,16 @@
 #ifndef LINT_H
 #define LINT_H
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "config.h"
 
 /*
- * Write a "warning: FILE:LINE: ..." line to out for each liveness check
- * that reaches beyond this pod (a host that is not loopback, localhost or
- * $POD_IP): when that peer blinks, the kubelet restarts every healthy pod
- * that checks it. Returns the number of warnings.
+ * Add a warning to cfg's notes for each liveness check that reaches
+ * beyond this pod (a host that is not loopback, localhost or $POD_IP):
+ * when that peer blinks, the kubelet restarts every healthy pod that
+ * checks it. Returns the number of warnings added.
  */
-size_t lint_config(FILE *out, const struct config *cfg);
+size_t lint_config(struct config *cfg);
 
 #endif

@@ -9,13 +9,13 @@
 #include "cli.h"
 #include "config.h"
 #include "install.h"
-#include "lint.h"
 #include "once.h"
 #include "parse.h"
 #include "probe.h"
 #include "process.h"
 #include "report.h"
 #include "serve.h"
+#include "validate.h"
 #include "wait.h"
 
 static int errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -77,40 +77,22 @@ wait_for(struct config *cfg, const struct options *o)
 	return ret;
 }
 
-/* The config from the file's text and the command line: the
- * config_source's load, for the first load and each reload. */
-static int
-load_config(struct config *cfg, const char *text, size_t len, void *arg,
-    char *err, size_t errlen)
-{
-	const struct options *o = arg;
-	char msg[400];
-
-	if (config_load_text(cfg, o->config, text, len, &o->args, err, errlen) != 0)
-		return -1;
-	if (o->timeout_ms > 0 && o->command != CMD_WAIT)
-		cfg->timeout_ms = o->timeout_ms;
-	if (o->listen != NULL &&
-	    config_set_listen(&cfg->serve, o->listen, msg, sizeof(msg)) != 0) {
-		snprintf(err, errlen, "-l: %s", msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* A config that could not be loaded, err saying why. Where nothing named
  * it (found: "the default" or "$PROBE_CONFIG") and it is not there, say
- * where the probe looked and how to give it one; with no argument at all,
- * the usage first. Returns PROBE_ERROR. */
-static int
-no_file(int argc, const char *found, const char *path, char *err)
+ * where the probe looked and how to give it one, in err; with no argument
+ * at all, the usage first. */
+static void
+no_file(int argc, const char *found, const char *path, char *err, size_t errlen)
 {
-	if (found == NULL || access(path, F_OK) == 0)
-		return errorf("%s", err);
+	size_t n, len = strlen(err);
+
+	if (found == NULL || path == NULL || access(path, F_OK) == 0 ||
+	    strncmp(err, path, (n = strlen(path))) != 0 || err[n] != ':')
+		return;
 	if (argc == 1)
 		cli_usage(stderr);
-	return errorf("%s (%s config: give -c FILE, set PROBE_CONFIG, or name a "
-	    "check such as --http URL)", err, found);
+	snprintf(err + len, errlen - len, " (%s config: give -c FILE, set "
+	    "PROBE_CONFIG, or name a check such as --http URL)", found);
 }
 
 /* The commands that need no config. */
@@ -141,12 +123,6 @@ with_config(struct options *o, struct config *cfg,
 	char err[512];
 	int ret;
 
-	if (o->check_config) {
-		report_config(stdout, cfg);
-		if (!o->quiet)
-			lint_config(stdout, cfg);
-		return PROBE_HEALTHY;
-	}
 	if (o->command == CMD_SERVE)
 		return serve(cfg, src, text, len);
 	if (config_select(cfg, o->report.kind) == 0)
@@ -160,17 +136,29 @@ with_config(struct options *o, struct config *cfg,
 	return ret;
 }
 
+/* A config that did not load: a run judges by the kind, the other
+ * commands stop. */
+static int
+config_failed(const struct options *o, int argc, const char *found,
+    const struct config *cfg, char *err, size_t errlen)
+{
+	no_file(argc, found, o->config, err, errlen);
+	if (o->command == CMD_RUN)
+		return once_config_error(&o->report, cfg, err);
+	return errorf("%s", err);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	struct config cfg;
-	struct config_source src = { NULL, load_config, &o };
+	struct config_source src = { NULL, NULL };
 	char err[512], *text = NULL;
 	const char *found = NULL;	/* where the config path came from, if not -c */
 	double t0 = now_ms();
 	size_t len = 0;
-	int ret;
+	int ret, loaded;
 
 	process_init();
 	if (cli_parse(argc, argv, &o, err, sizeof(err)) != 0)
@@ -185,10 +173,13 @@ main(int argc, char **argv)
 			o.config = CONFIG_DEFAULT_PATH;
 	}
 	src.path = o.config;
-	memset(&cfg, 0, sizeof(cfg));
-	if (config_source_load(&src, &o.args, &cfg, &text, &len, err,
-	    sizeof(err)) != 0)
-		ret = no_file(argc, found, o.config, err);
+	src.args = &o.args;
+	loaded = config_source_load(&src, &cfg, &text, &len, err, sizeof(err)) == 0;
+	if (o.check_config)
+		ret = validate_config(&o, &cfg, o.config ? o.config : "command line",
+		    loaded ? NULL : err);
+	else if (!loaded)
+		ret = config_failed(&o, argc, found, &cfg, err, sizeof(err));
 	else
 		ret = with_config(&o, &cfg, &src, text, len, t0);
 	config_free(&cfg);

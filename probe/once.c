@@ -2,7 +2,9 @@
 #include <stdio.h>
 
 #include "once.h"
+#include "parse.h"
 #include "process.h"
+#include "report.h"
 #include "run.h"
 
 #define REPORT_SLACK_MS 100	/* the report is out by the deadline plus this */
@@ -46,4 +48,26 @@ once_run(struct config *cfg, struct report *rep, int quiet, double t0,
 	if (!(quiet && ret == PROBE_HEALTHY))
 		report_write(stdout, rep, cfg);
 	return ret;
+}
+
+int
+once_config_error(const struct report *rep, const struct config *cfg,
+    const char *err)
+{
+	int judged = rep->kind != KIND_LIVENESS && rep->kind != KIND_STARTUP;
+	char why[700];
+
+	snprintf(why, sizeof(why), "config error, %s not judged (a restart cannot "
+	    "fix a config): %s", kind_name(rep->kind), err);
+	if (rep->format == REPORT_JSON)
+		report_no_result(stdout, REPORT_JSON, rep->kind, judged ? err : why, !judged);
+	else if (!judged)
+		printf("%s\n", why);
+	if (!judged)
+		return PROBE_HEALTHY;
+	if (cfg->notes != NULL && cfg->notes->errors > 0)
+		report_notes(stderr, cfg, 1);
+	else
+		fprintf(stderr, "probe: %s\n", err);
+	return PROBE_ERROR;
 }

@@ -16,4 +16,14 @@
 int once_run(struct config *cfg, struct report *rep, int quiet, double t0,
     char *err, size_t errlen);
 
+/*
+ * A run whose config could not be loaded (err says why, cfg's notes have
+ * every error): a restart cannot fix a config, so for the kinds whose
+ * failure restarts the container (liveness, startup) nothing is judged
+ * and the run passes, saying so on its first line; the others (readiness,
+ * all) fail with every error, for the events. Returns the exit status.
+ */
+int once_config_error(const struct report *rep, const struct config *cfg,
+    const char *err);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "parse.h"
 #include "probe.h"
+#include "util.h"
 
 #define EXPAND_MAX 8192
 #define EXPAND_DEPTH_MAX 8	/* ${A:-${B:-...}} */
@@ -360,7 +361,7 @@ kind_name(unsigned kind)
 int
 parse_kinds(const char *s, unsigned *out, char *err, size_t errlen)
 {
-	char word[32];
+	char word[32], near[32];
 	const char *p = s;
 	unsigned k, bits = 0;
 	int r;
@@ -374,8 +375,11 @@ parse_kinds(const char *s, unsigned *out, char *err, size_t errlen)
 		*out = bits;
 		return 0;
 	}
-	snprintf(err, errlen,
-	    "invalid probe kinds '%s' (use liveness, readiness, startup or all)", s);
+	if (r == 1 && closest_word(word, KIND_NAMES, near, sizeof(near)) != NULL)
+		snprintf(err, errlen, "invalid probe kinds '%s' (did you mean %s?)", s, near);
+	else
+		snprintf(err, errlen, "invalid probe kinds '%s' (use liveness, "
+		    "readiness, startup or all)", s);
 	return -1;
 }
 

@@ -56,6 +56,8 @@ int status_match(const struct status_range *, size_t n, long code);
 int parse_hostport(const char *s, int empty_host, char *host, size_t hostlen,
     unsigned *port);
 
+#define KIND_NAMES "liveness readiness startup all"
+
 /* Probe kinds ("liveness readiness startup all") to enum probe_kind bits. */
 int parse_kinds(const char *s, unsigned *kinds, char *err, size_t errlen);
 unsigned kind_from_name(const char *name);	/* 0 if unknown */

@@ -112,6 +112,9 @@ struct check_type {
 	const char *required;	/* keys the section must set, separated by
 				 * spaces; "a|b": one of a and b */
 	const char *repeatable;	/* keys that may appear more than once */
+	const char *keys;	/* every key it takes besides probes and timeout,
+				 * by spaces: for "did you mean", the docs and
+				 * their tests */
 	unsigned flags;		/* CHECK_ON_PATH */
 	enum sandbox_class sandbox_class;
 	const struct check_option *options;	/* ends with { NULL } */

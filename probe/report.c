@@ -2,32 +2,11 @@
 #include <string.h>
 
 #include "guard.h"
+#include "json.h"
 #include "parse.h"
 #include "report.h"
 #include "sandbox.h"
 #include "util.h"
-
-static void
-json_string(FILE *out, const char *s)
-{
-	size_t n;
-
-	fputc('"', out);
-	for (; *s != '\0'; s += n ? n : 1) {
-		unsigned char ch = (unsigned char)*s;
-
-		n = utf8_seq(s);
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else if (n == 0)	/* not UTF-8: a hostile peer's bytes */
-			fputs("\\ufffd", out);
-		else
-			fwrite(s, 1, n, out);
-	}
-	fputc('"', out);
-}
 
 const struct check *
 report_first_failure(const struct config *cfg, size_t *passed, size_t *total)
@@ -68,29 +47,6 @@ text_checks(FILE *out, const struct report *r, const struct config *cfg)
 	}
 }
 
-/* What confines each check here: for -v and --check-config. */
-static const char *
-sandbox_text(const struct config *cfg, char *buf, size_t len)
-{
-	if (!cfg->sandbox)
-		snprintf(buf, len, "off (sandbox = no, or --no-sandbox)");
-	else
-		sandbox_describe(buf, len);
-	return buf;
-}
-
-/* 1 if a check of cfg (a selected one, with selected) takes guard slots. */
-static int
-any_guarded(const struct config *cfg, int selected)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nchecks; i++)
-		if (cfg->checks[i]->guard != NULL && (!selected || cfg->checks[i]->selected))
-			return 1;
-	return 0;
-}
-
 static void
 write_text(FILE *out, const struct report *r, const struct config *cfg)
 {
@@ -108,10 +64,12 @@ write_text(FILE *out, const struct report *r, const struct config *cfg)
 		fprintf(out, "unhealthy: %s \"%s\": %s\n", bad->type->name, bad->name,
 		    bad->result.message);
 	text_checks(out, r, cfg);
-	if (r->verbose)
-		fprintf(out, "sandbox: %s\n", sandbox_text(cfg, buf, sizeof(buf)));
-	if (r->verbose && any_guarded(cfg, 1))
+	if (!r->verbose)
+		return;
+	fprintf(out, "sandbox: %s\n", report_sandbox(cfg, buf, sizeof(buf)));
+	if (report_guarded(cfg, 1))
 		fprintf(out, "guards: %s\n", guard_describe(buf, sizeof(buf)));
+	report_notes(out, cfg, 0);
 }
 
 /* "[{...}, ...]": the selected checks. */
@@ -147,16 +105,16 @@ json_checks(FILE *out, const struct report *r, const struct config *cfg)
 
 void
 report_no_result(FILE *out, enum report_format format, unsigned kind,
-    const char *reason)
+    const char *reason, int healthy)
 {
 	if (format == REPORT_TEXT) {
 		fprintf(out, "unhealthy: %s\n", reason);
 		return;
 	}
-	fprintf(out, "{\"kind\": ");
+	fprintf(out, "{\"version\": %d, \"kind\": ", JSON_VERSION);
 	json_string(out, kind_name(kind));
-	fprintf(out, ", \"healthy\": false, \"duration_ms\": %.1f, \"checks\": [], "
-	    "\"error\": ", 0.0);
+	fprintf(out, ", \"healthy\": %s, \"duration_ms\": %.1f, \"checks\": [], "
+	    "\"error\": ", healthy ? "true" : "false", 0.0);
 	json_string(out, reason);
 	fprintf(out, "}\n");
 }
@@ -166,7 +124,7 @@ write_json(FILE *out, const struct report *r, const struct config *cfg)
 {
 	size_t passed, total;
 
-	fprintf(out, "{\"kind\": ");
+	fprintf(out, "{\"version\": %d, \"kind\": ", JSON_VERSION);
 	json_string(out, kind_name(r->kind));
 	fprintf(out, ", \"healthy\": %s, \"duration_ms\": %.1f, \"checks\": ",
 	    report_first_failure(cfg, &passed, &total) ? "false" : "true", r->duration_ms);
@@ -206,6 +164,25 @@ static const char *const wait_words[] = {
 	[WAIT_STOPPED] = "stopped",
 };
 
+/* "[{"type": ..., "name": ...}, ...]": the selected checks, by name. */
+static void
+json_names(FILE *out, const struct config *cfg)
+{
+	const char *sep = "";
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < cfg->nchecks; i++) {
+		if (!cfg->checks[i]->selected)
+			continue;
+		fprintf(out, "%s{\"type\": \"%s\", \"name\": ", sep, cfg->checks[i]->type->name);
+		json_string(out, cfg->checks[i]->name);
+		fputc('}', out);
+		sep = ", ";
+	}
+	fputc(']', out);
+}
+
 static void
 wait_json(FILE *out, const struct report *r, const struct config *cfg,
     const struct wait_progress *w)
@@ -213,11 +190,14 @@ wait_json(FILE *out, const struct report *r, const struct config *cfg,
 	size_t passed, total;
 
 	report_first_failure(cfg, &passed, &total);
-	fprintf(out, "{\"event\": \"%s\", \"kind\": ", wait_words[w->event]);
+	fprintf(out, "{\"version\": %d, \"event\": \"%s\", \"kind\": ", JSON_VERSION,
+	    wait_words[w->event]);
 	json_string(out, kind_name(r->kind));
 	if (w->event == WAIT_START) {
-		fprintf(out, ", \"checks\": %zu, \"timeout_ms\": %ld, "
-		    "\"interval_ms\": %ld}\n", total, w->total_ms, w->interval_ms);
+		fprintf(out, ", \"count\": %zu, \"timeout_ms\": %ld, \"interval_ms\": %ld, "
+		    "\"checks\": ", total, w->total_ms, w->interval_ms);
+		json_names(out, cfg);
+		fprintf(out, "}\n");
 		return;
 	}
 	fprintf(out, ", \"healthy\": %s, \"elapsed_ms\": %.1f, \"runs\": %u",
@@ -276,33 +256,4 @@ report_wait(FILE *out, const struct report *r, const struct config *cfg,
 		text_checks(out, r, cfg);
 out:
 	fflush(out);
-}
-
-void
-report_config(FILE *out, const struct config *cfg)
-{
-	static const unsigned kinds[] = { KIND_LIVENESS, KIND_READINESS, KIND_STARTUP };
-	char addr[500];
-	size_t i, k, n;
-
-	fprintf(out, "%s: ok, %zu check%s, deadline %ldms\n", cfg->path,
-	    cfg->nchecks, cfg->nchecks == 1 ? "" : "s", cfg->timeout_ms);
-	for (k = 0; k < 3; k++) {
-		fprintf(out, "%-10s", kind_name(kinds[k]));
-		for (i = 0, n = 0; i < cfg->nchecks; i++) {
-			const struct check *c = cfg->checks[i];
-
-			if (!(c->kinds & kinds[k]))
-				continue;
-			fprintf(out, "%s%s \"%s\"", n++ ? ", " : " ", c->type->name, c->name);
-		}
-		fprintf(out, "%s\n", n ? "" : " (none)");
-	}
-	if (cfg->serve.seen)
-		fprintf(out, "serve      listen %s, cache %ldms\n",
-		    config_listen_text(&cfg->serve, addr, sizeof(addr)),
-		    cfg->serve.cache_ms);
-	fprintf(out, "sandbox    %s\n", sandbox_text(cfg, addr, sizeof(addr)));
-	if (any_guarded(cfg, 0))
-		fprintf(out, "guards     %s\n", guard_describe(addr, sizeof(addr)));
 }

@@ -52,13 +52,36 @@ struct wait_progress {
 void report_wait(FILE *out, const struct report *, const struct config *cfg,
     const struct wait_progress *);
 
-/* Write what --check-config shows: the checks each kind runs. */
+/* report_config.c: what --check-config shows. */
+
+/* Write the checks each kind runs, what confines them, the warnings. */
 void report_config(FILE *out, const struct config *cfg);
 
+/*
+ * The same as one JSON document, for CI: errors and warnings with file,
+ * line, key and message; with err (the load failed: err says why, where
+ * cfg has no note of it) "valid": false and no checks. path names the
+ * file (cfg->path may not be set when it could not be read).
+ */
+void report_config_json(FILE *out, const struct config *cfg, const char *path,
+    const char *err);
+
+/* The errors ("probe: FILE:LINE: ...") or the warnings ("warning:
+ * FILE:LINE: ...") of cfg's notes, a line each. */
+void report_notes(FILE *out, const struct config *cfg, int errors);
+
+/* What confines each check here ("seccomp and Landlock (ABI 7)", "off
+ * (...)"); returns buf. */
+const char *report_sandbox(const struct config *cfg, char *buf, size_t len);
+
+/* 1 if a check of cfg (a selected one, with selected) takes guard slots. */
+int report_guarded(const struct config *cfg, int selected);
+
 /* A run that gave no result at all (probe serve: its runner did not
- * answer): "unhealthy: REASON", or a JSON report with no checks and
- * "error": REASON. */
+ * answer; a config that did not load): "unhealthy: REASON", or a JSON
+ * report with no checks and "error": REASON, "healthy": healthy (the exit
+ * status: a liveness run not judged passes). */
 void report_no_result(FILE *out, enum report_format format, unsigned kind,
-    const char *reason);
+    const char *reason, int healthy);
 
 #endif

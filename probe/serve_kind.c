@@ -35,7 +35,7 @@ no_result(char *buf, size_t len, enum report_format format, unsigned kind,
 
 	buf[0] = '\0';
 	if (f != NULL) {
-		report_no_result(f, format, kind, why);
+		report_no_result(f, format, kind, why, 0);
 		fclose(f);
 	}
 }

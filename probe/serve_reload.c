@@ -128,7 +128,7 @@ serve_reload(struct server *s, int by_signal)
 		}
 		goto out;
 	}
-	if (src->load(&next->own, next->text, next->len, src->arg, err,
+	if (config_source_parse(src, &next->own, next->text, next->len, err,
 	    sizeof(err)) != 0)
 		goto refused;
 	keep_listen(s, &next->own, src->path);

@@ -67,7 +67,7 @@ fill_no_result(FILE *f, const void *arg)
 {
 	const struct render_args *a = arg;
 
-	report_no_result(f, a->r.format, a->r.kind, a->why);
+	report_no_result(f, a->r.format, a->r.kind, a->why, 0);
 }
 
 /* Render cfg's report in fmt into buf; returns its length. A report that
@@ -131,7 +131,7 @@ load_once(struct config *cfg, const struct config_source *src, int fd,
 	while (len < sizeof(buf) &&
 	    (n = pread(fd, buf + len, sizeof(buf) - len, (off_t)len)) > 0)
 		len += (size_t)n;
-	if (src->load(&next, buf, len, src->arg, text, RUNNER_REPORT_MAX) == 0) {
+	if (config_source_parse(src, &next, buf, len, text, RUNNER_REPORT_MAX) == 0) {
 		config_free(cfg);
 		*cfg = next;
 		rep->status = PROBE_HEALTHY;

@@ -344,3 +344,51 @@ out:
 	close(fd);
 	return ret;
 }
+
+#define WORD_MAX 64
+
+/* Letters added, dropped, changed, or two swapped, to turn a into b
+ * (both shorter than WORD_MAX). */
+static size_t
+edits(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t d[WORD_MAX + 1][WORD_MAX + 1], i, j, best;
+
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m];
+}
+
+const char *
+closest_word(const char *word, const char *list, char *buf, size_t len)
+{
+	size_t n = strlen(word), m, e, best = (size_t)-1;
+	const char *p = list;
+
+	if (n == 0 || n >= WORD_MAX)
+		return NULL;
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		if ((m = strcspn(p, " ")) > 0 && m < WORD_MAX &&
+		    (e = edits(word, n, p, m)) < best && e <= (n <= 4 ? 1u : 2u)) {
+			best = e;
+			snprintf(buf, len, "%.*s", (int)m, p);
+		}
+		p += m;
+	}
+	return best == (size_t)-1 ? NULL : buf;
+}

@@ -52,6 +52,13 @@ int set_path(char **dst, const char *value, char *err, size_t errlen);
 int file_read(const char *path, size_t max, char **buf, size_t *len,
     char *err, size_t errlen);
 
+/* The word of list (words by spaces) closest to word, if it is close
+ * enough to be what was meant: at most 2 letters added, dropped, changed
+ * or swapped (1 for words of 4 letters or fewer). Into buf; returns buf,
+ * or NULL when none is close. */
+const char *closest_word(const char *word, const char *list, char *buf,
+    size_t len);
+
 /* A byte count for people: "512 B", "1.5 MiB"; returns buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t len);
 

@@ -61,7 +61,18 @@ PROBE_CONFIG=/nonexistent/env.ini run_probe -c "$T/ok.ini" liveness
 expect "-c wins over \$PROBE_CONFIG" 0 "healthy: 1 of 1 checks passed (liveness, *ms)"
 
 PROBE_CONFIG= run_probe
-expect "default config path" 3 "probe: /etc/probe/probe.ini: cannot open: *"
+expect "no argument, no config: the usage first" 3 "usage: probe *"
+[[ "$ERR" == *"probe: /etc/probe/probe.ini: cannot open: no such file or directory (ENOENT) (the default config: give -c FILE, set PROBE_CONFIG, or name a check such as --http URL)"* ]] &&
+	pass "no argument, no config: where it looked, and what to do" ||
+	fail "no argument, no config: where it looked, and what to do" "$ERR"
+PROBE_CONFIG= run_probe readiness
+expect "the default config path, missing" 3 \
+	"probe: /etc/probe/probe.ini: cannot open: no such file or directory (ENOENT) (the default config: *"
+PROBE_CONFIG= run_probe liveness
+expect "liveness with no config: not judged" 0 \
+	"config error, liveness not judged (a restart cannot fix a config): /etc/probe/probe.ini: cannot open: *"
+run_probe help
+expect "probe help is --help" 0 "usage: probe [-c FILE] *"
 
 ini typo <<EOT
 [probe]
@@ -71,11 +82,11 @@ url = $BASE/ok
 urll = $BASE/ok
 EOT
 run_probe -c "$T/typo.ini"
-expect "config error names file and line" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"]"
+expect "config error names file and line" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"] (did you mean url?)"
 [ -z "$OUT" ] && pass "config error prints nothing on stdout" || fail "config error prints nothing on stdout" "stdout not empty"
 
 run_probe -c "$T/typo.ini" --check-config
-expect "--check-config rejects a bad config" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"]"
+expect "--check-config rejects a bad config" 3 "probe: $T/typo.ini:5: unknown key 'urll' in [http \"time-server\"] (did you mean url?)"
 
 run_probe -c "$T/ok.ini" --check-config
 expect "--check-config" 0 "$T/ok.ini: ok, 2 checks, deadline 1000ms"

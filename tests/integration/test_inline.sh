@@ -79,7 +79,7 @@ inline_error() {
 	run_probe "$@"
 	expect "inline error: $name" 3 "$msg"
 }
-inline_error "invalid URL" "probe: --http: invalid URL 'x'" --http x
+inline_error "invalid URL" "probe: --http: invalid URL 'x' (a URL starts with http:// or https://, as in http://x)" --http x
 inline_error "not http" "probe: --http: URL 'ftp://127.0.0.1/' is not http:// or https://" \
 	--http ftp://127.0.0.1/
 inline_error "bare URL, not http" "probe: --http: URL 'ftp://127.0.0.1/' is not http:// or https://" \

@@ -172,7 +172,7 @@ for c in r["checks"]:
 		fail "sandbox: serve: late-end" "did not start: $(cat "$T/serve.err")"
 	fi
 	if PROBE=$PROBE_HOOKS PROBE_TEST_ESCAPE=garbage serve_start "$SB/tcp.ini"; then
-		get "sandbox: serve: a garbage result" "/livez?format=json" 503 '{"kind": "liveness", "healthy": false, *'
+		get "sandbox: serve: a garbage result" "/livez?format=json" 503 '{"version": 1, "kind": "liveness", "healthy": false, *'
 		python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics" 2>/dev/null
 		expect_true "sandbox: serve: a garbage certificate name is cut and clean in /metrics" \
 			grep -q "^probe_cert_not_after_timestamp_seconds{check=\"c\",subject=\"$(printf 'A%.0s' $(seq 64))\"} 2000000000$" "$T/metrics"

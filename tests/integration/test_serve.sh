@@ -26,7 +26,7 @@ get "serve: /livez healthy" /livez 200 "healthy: 1 of 1 checks passed (liveness,
 expect_line "serve: text/plain" "Content-Type: text/plain; charset=utf-8"
 get "serve: /readyz unhealthy" /readyz 503 'unhealthy: http "down": HTTP 500'
 get "serve: /startupz" /startupz 200 "healthy: 1 of 1 checks passed (startup, *ms)"
-get "serve: ?format=json" "/readyz?format=json" 503 '{"kind": "readiness", "healthy": false, *'
+get "serve: ?format=json" "/readyz?format=json" 503 '{"version": 1, "kind": "readiness", "healthy": false, *'
 sed '1,/^$/d' "$T/resp" >"$T/serve.json"
 run_probe -c "$T/serve.ini" -o json readiness
 printf '%s\n' "$OUT" >"$T/run.json"
@@ -331,7 +331,7 @@ get "serve: terse: the failing check, not why" /livez 503 'unhealthy: http "down
 expect_line "serve: terse: check lines without messages" "FAIL  http      down              *ms"
 [[ "$OUT" != *"HTTP 500"* && "$OUT" != *"$T"* ]] && pass "serve: terse: no reason, no path" ||
 	fail "serve: terse: no reason, no path" "$OUT"
-get "serve: terse: JSON" "/livez?format=json" 503 '{"kind": "liveness", "healthy": false, *'
+get "serve: terse: JSON" "/livez?format=json" 503 '{"version": 1, "kind": "liveness", "healthy": false, *'
 [[ "$OUT" != *'"message"'* ]] && pass "serve: terse: JSON without messages" ||
 	fail "serve: terse: JSON without messages" "$OUT"
 python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics" 2>/dev/null

@@ -70,7 +70,9 @@ import json, sys
 ev = [json.loads(l) for l in sys.stdin.read().splitlines()]
 assert [e["event"] for e in ev] == ["start", "waiting", "gave_up"], ev
 s, w, g = ev
-assert s["checks"] == 1 and s["timeout_ms"] == 1200 and s["interval_ms"] == 100, s
+assert all(e["version"] == 1 for e in ev), ev
+assert s["count"] == 1 and s["timeout_ms"] == 1200 and s["interval_ms"] == 100, s
+assert s["checks"] == [{"type": "tcp", "name": "127.0.0.1:1"}], s
 assert w["healthy"] is False and w["type"] == "tcp" and w["name"] == "127.0.0.1:1", w
 assert "connection refused" in w["message"] and w["runs"] == 1, w
 assert g["runs"] >= 5 and 1100 <= g["elapsed_ms"] <= 1500, g

@@ -211,7 +211,7 @@ Test(config, every_error_names_file_and_line)
 {
 	static const struct { const char *text, *msg; } cases[] = {
 		{ "[http \"time-server\"]\nurl = http://x/\nurll = http://x/\n",
-		  "F:3: unknown key 'urll' in [http \"time-server\"]" },
+		  "F:3: unknown key 'urll' in [http \"time-server\"] (did you mean url?)" },
 		{ "[serve]\nlisten = 8080\n[tcp \"a\"]\naddress=h:1\n",
 		  "F:2: listen: invalid address '8080' (use HOST:PORT, [IPV6]:PORT or :PORT)" },
 		{ "[serve]\ncache = soon\n",
@@ -245,7 +245,8 @@ Test(config, every_error_names_file_and_line)
 		{ "[tcp \"a\"]\nnonsense\n",
 		  "F:2: syntax error (expected [section] or key = value)" },
 		{ "[tcp \"a\"\naddress = h:1\n",
-		  "F:1: syntax error (expected [section] or key = value)" },
+		  "F:1: syntax error (expected [section] or key = value) (and 1 more "
+		  "error: probe --check-config lists them)" },
 		{ "[tcp \"a\"]\naddress =\n", "F:2: 'address' has no value" },
 		{ "[probe]\ntimeout = 1s\n", "F: no checks defined" },
 		{ "", "F: no checks defined" },
@@ -425,7 +426,8 @@ Test(config, command_line_errors_name_the_option)
 		const char *v[8];
 		const char *msg;
 	} cases[] = {
-		{ { "http", "x" }, "--http: invalid URL 'x'" },
+		{ { "http", "x" }, "--http: invalid URL 'x' (a URL starts with http:// or "
+		    "https://, as in http://x)" },
 		{ { "http", "gopher://h/" }, "--http: URL 'gopher://h/' is not http:// or https://" },
 		{ { "tcp", "h" }, "--tcp: invalid address 'h' (use HOST:PORT or [IPV6]:PORT)" },
 		{ { "mount", "data" }, "--mount: 'data' is not an absolute path" },
