@@ -33,6 +33,8 @@ struct http_check {
 	struct curlx_headers headers;
 	struct curlx_tls tls;
 	char *unix_socket;
+	char *server_name;	/* asked for (SNI, Host) and verified; the URL's
+				 * host is where it connects */
 	enum redirects redirects;
 };
 
@@ -190,6 +192,13 @@ http_set(struct check *c, const char *key, const char *value, char *err,
 		return curlx_header_add(&h->headers, value, err, errlen);
 	if (strcmp(key, "unix_socket") == 0)
 		return set_string(&h->unix_socket, value, err, errlen);
+	if (strcmp(key, "server_name") == 0) {
+		if (value[strcspn(value, " \t/@:[]")] != '\0') {
+			snprintf(err, errlen, "invalid server name '%s'", value);
+			return -1;
+		}
+		return set_string(&h->server_name, value, err, errlen);
+	}
 	if (strcmp(key, "follow_redirects") == 0) {
 		if (strcmp(value, "same-host") == 0)
 			h->redirects = REDIR_SAME_HOST;
@@ -220,6 +229,11 @@ http_finish(struct check *c, char *err, size_t errlen)
 	}
 	if (h->tls.min_validity >= 0 && strncasecmp(h->url, "https://", 8) != 0) {
 		snprintf(err, errlen, "cert_min_validity needs an https:// URL");
+		return -1;
+	}
+	if (h->server_name != NULL && strncasecmp(h->url, "https://", 8) != 0) {
+		snprintf(err, errlen, "server_name needs an https:// URL (without it "
+		    "the check uses no TLS and ignores the key)");
 		return -1;
 	}
 	/* An http:// URL that follows no redirect never meets TLS. */
@@ -459,6 +473,37 @@ answered(const struct http_check *h, CURL *curl, const char *url, long code,
 	return 0;
 }
 
+/* With server_name: *url asks for that name instead of its host (SNI,
+ * Host, the certificate's name), and *route (CONNECT_TO) sends what goes
+ * to that name and port where the URL pointed. Returns 0 or -1. */
+static int
+server_name_route(const struct http_check *h, CURL *curl, char **url,
+    struct curl_slist **route)
+{
+	char host[256], map[600], *named = NULL;
+	unsigned port = url_port(*url);
+	CURLU *u;
+	int r = -1;
+
+	if ((u = curl_url()) == NULL || url_host(*url, 0, host, sizeof(host)) != 0 ||
+	    curl_url_set(u, CURLUPART_URL, *url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_HOST, h->server_name, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &named, 0) != CURLUE_OK)
+		goto out;
+	snprintf(map, sizeof(map), "%s:%u:%s:%u", h->server_name, port, host, port);
+	if ((*route = curl_slist_append(NULL, map)) == NULL)
+		goto out;
+	curl_easy_setopt(curl, CURLOPT_CONNECT_TO, *route);
+	free(*url);
+	if ((*url = strdup(named)) == NULL)
+		goto out;
+	r = 0;
+out:
+	curl_free(named);
+	curl_url_cleanup(u);
+	return r;
+}
+
 /* One request of the chain, to url, without the headers drop names;
  * body is made ready for its response. Returns libcurl's code. */
 static CURLcode
@@ -494,6 +539,7 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 	char *url = NULL;
 	CURLcode rc;
 	long code = 0, left;
+	struct curl_slist *route = NULL;
 	unsigned drop = 0;
 	int hops, r, ret = PROBE_UNHEALTHY;
 	size_t cap = expect_any(&h->expect) ? EXPECT_BODY_MAX : BODY_MAX;
@@ -508,6 +554,10 @@ http_run(const struct check *c, long timeout_ms, struct check_result *res)
 	if (strncasecmp(h->url, "https://", 8) == 0 &&
 	    (ret = curlx_tls_ready(&h->tls, curl, res)) != 0)
 		goto out;
+	if (h->server_name != NULL && server_name_route(h, curl, &url, &route) != 0) {
+		result_set(res, PROBE_UNHEALTHY, "cannot set up libcurl");
+		goto out;
+	}
 	url_host(url, 0, host0, sizeof(host0));
 	for (hops = 0;; hops++) {
 		if ((left = (long)(deadline - now_ms())) <= 0) {
@@ -535,6 +585,7 @@ out:
 	free(url);
 	free(body);
 	curl_easy_cleanup(curl);
+	curl_slist_free_all(route);
 	curl_global_cleanup();
 	return ret;
 }
@@ -548,6 +599,7 @@ http_release(struct check *c)
 	free(h->expect_body);
 	expect_release(&h->expect);
 	free(h->unix_socket);
+	free(h->server_name);
 	curlx_tls_release(&h->tls);
 	curlx_headers_release(&h->headers);
 }
@@ -603,7 +655,7 @@ const struct check_type check_http = {
 	.required = "url",
 	.repeatable = "header expect_json",
 	.keys = "url expect_status expect_body expect_body_regex expect_json method "
-	    "header unix_socket follow_redirects " CURLX_TLS_KEYS,
+	    "header unix_socket follow_redirects server_name " CURLX_TLS_KEYS,
 	.sandbox_class = SANDBOX_NET,
 	.options = http_options,
 	.inline_name = http_inline_name,

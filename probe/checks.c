@@ -16,6 +16,21 @@ const struct check_type *const check_types[] = {
 	&check_cert, NULL,
 };
 
+const struct check_option check_shared_options[] = {
+	{ "ca-file", "ca_file", "FILE",
+	    "ca_file of each check that takes one: the CA to trust (PEM)", 0 },
+	{ "cert-file", "cert_file", "FILE",
+	    "cert_file of each check that takes one: a client certificate", 0 },
+	{ "key-file", "key_file", "FILE",
+	    "key_file of each check that takes one: its key (PEM)", 0 },
+	{ "server-name", "server_name", "NAME",
+	    "server_name: the name to ask for and verify (SNI)", 0 },
+	{ "tls-verify", "tls_verify", "yes|no",
+	    "tls_verify: no skips checking the server's certificate", 0 },
+	{ "tls", "tls", "yes|no", "tls: --grpc over TLS", 0 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
+
 const struct check_type *
 check_type_find(const char *name)
 {

@@ -16,11 +16,12 @@
 
 enum {
 	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX, OPT_STRICT,
+	OPT_SHARED = 384,	/* + the index in check_shared_options */
 	OPT_TYPE = 512,		/* + the type's index: --http */
 	OPT_TYPE_OPTION = 1024	/* + 16 * the type's index + the option's */
 };
 #define TYPE_OPTIONS_MAX 16
-#define LONGOPTS_MAX 64
+#define LONGOPTS_MAX 80
 
 static const struct option fixed_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -69,6 +70,9 @@ long_options(struct option *opts)
 			opts[n++] = (struct option){ co[j].option, required_argument,
 			    NULL, OPT_TYPE_OPTION + (int)(i * TYPE_OPTIONS_MAX + j) };
 	}
+	for (i = 0; check_shared_options[i].option != NULL && n + 2 < LONGOPTS_MAX; i++)
+		opts[n++] = (struct option){ check_shared_options[i].option,
+		    required_argument, NULL, OPT_SHARED + (int)i };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
@@ -96,7 +100,8 @@ add_check(struct options *o, const char *type, const char *value, char *err,
 	return 0;
 }
 
-/* --OPTION VALUE: sets its key in every command-line check of its type. */
+/* --OPTION VALUE: sets its key in every command-line check of its type
+ * (ct), or with ct NULL of each type that takes the key. */
 static int
 add_opt(struct options *o, const struct check_type *ct,
     const struct check_option *co, const char *value, char *err, size_t errlen)
@@ -110,7 +115,7 @@ add_opt(struct options *o, const struct check_type *ct,
 	if (a->nopts == CONFIG_ARGS_MAX)
 		return failf(err, errlen, "--%s: too many options (at most %d)",
 		    co->option, CONFIG_ARGS_MAX);
-	a->opts[a->nopts].type = ct->name;
+	a->opts[a->nopts].type = ct != NULL ? ct->name : NULL;
 	a->opts[a->nopts].option = co->option;
 	a->opts[a->nopts].key = co->key;
 	a->opts[a->nopts++].value = value;
@@ -125,6 +130,9 @@ take_type_option(struct options *o, int ch, const char *arg, char *err,
 	const struct check_type *ct;
 	int i;
 
+	if (ch < OPT_TYPE)
+		return add_opt(o, NULL, &check_shared_options[ch - OPT_SHARED], arg,
+		    err, errlen);
 	if (ch >= OPT_TYPE_OPTION) {
 		i = (ch - OPT_TYPE_OPTION) / TYPE_OPTIONS_MAX;
 		ct = check_types[i];
@@ -169,7 +177,7 @@ take_option(struct options *o, int ch, const char *arg, char *err,
 			    arg);
 		return 0;
 	}
-	if (ch >= OPT_TYPE)
+	if (ch >= OPT_SHARED)
 		return take_type_option(o, ch, arg, err, errlen);
 	return failf(err, errlen, "internal error: option %d", ch);
 }
@@ -343,6 +351,8 @@ usage_checks(FILE *out)
 	for (i = 0; check_types[i] != NULL; i++)
 		for (co = check_types[i]->options; co != NULL && co->option != NULL; co++)
 			usage_line(out, co->option, co->arg, co->help);
+	for (co = check_shared_options; co->option != NULL; co++)
+		usage_line(out, co->option, co->arg, co->help);
 }
 
 static void

@@ -758,7 +758,8 @@ add_arg(struct config *cfg, const struct config_arg *arg,
 		goto fail;
 	set[n++] = ct->target_key;
 	for (i = 0; i < a->nopts; i++) {
-		if (strcmp(a->opts[i].type, arg->type) != 0)
+		if (a->opts[i].type != NULL ? strcmp(a->opts[i].type, arg->type) != 0 :
+		    !check_takes_key(ct, a->opts[i].key))
 			continue;
 		opt = a->opts[i].option;
 		if (check_set_key(c, a->opts[i].key, a->opts[i].value, msg,
@@ -775,23 +776,44 @@ fail:
 	return -1;
 }
 
-/* Each option of a must have a check of its type to apply to (the first
- * thing to say about a command line); returns 0 or -1 with err. */
+/* 1 if the option o of a applies to the command-line check arg. */
+static int
+applies(const struct config_opt *o, const struct config_arg *arg)
+{
+	const struct check_type *ct;
+
+	if (o->type != NULL)
+		return strcmp(arg->type, o->type) == 0;
+	return (ct = check_type_find(arg->type)) != NULL && check_takes_key(ct, o->key);
+}
+
+/* Each option of a must have a check to apply to (the first thing to say
+ * about a command line); returns 0 or -1 with err. */
 static int
 check_args(const struct config_args *a, char *err, size_t errlen)
 {
-	size_t i, j;
+	char types[200];
+	size_t i, j, n;
 
 	for (i = 0; i < a->nopts; i++) {
-		for (j = 0; j < a->nchecks; j++)
-			if (strcmp(a->checks[j].type, a->opts[i].type) == 0)
-				break;
-		if (j == a->nchecks) {
+		for (j = 0; j < a->nchecks && !applies(&a->opts[i], &a->checks[j]); j++)
+			;
+		if (j < a->nchecks)
+			continue;
+		if (a->opts[i].type != NULL) {
 			snprintf(err, errlen, "--%s applies to the command line's %s "
 			    "checks: add --%s", a->opts[i].option, a->opts[i].type,
 			    a->opts[i].type);
 			return -1;
 		}
+		for (j = 0, n = 0, types[0] = '\0'; check_types[j] != NULL; j++)
+			if (check_takes_key(check_types[j], a->opts[i].key) &&
+			    n < sizeof(types))
+				n += (size_t)snprintf(types + n, sizeof(types) - n, "%s--%s",
+				    n > 0 ? ", " : "", check_types[j]->name);
+		snprintf(err, errlen, "--%s applies to the command line's checks that "
+		    "take %s: add %s", a->opts[i].option, a->opts[i].key, types);
+		return -1;
 	}
 	return 0;
 }

@@ -78,7 +78,8 @@ struct config_arg {
 };
 
 struct config_opt {
-	const char *type;	/* the check type it applies to: "http" */
+	const char *type;	/* the check type it applies to: "http"; NULL:
+				 * every type that takes key (--ca-file) */
 	const char *option;	/* for messages: "expect-status" */
 	const char *key;	/* "expect_status" */
 	const char *value;

@@ -1,6 +1,14 @@
-# test_install.sh: probe install DIR (sourced by run.sh).
+# test_install.sh: probe install DIR (sourced by run.sh). Only the static
+# build installs itself: the dynamic one refuses, and says why.
 
 mkdir -p "$T/inst"
+if [[ "$(file -b "$PROBE")" != *"statically linked"* ]]; then
+	run_probe install "$T/inst"
+	expect "install: the dynamic build refuses, naming the static one" 3 \
+		"probe: install: this probe is linked dynamically (libcurl, the C library): * install the static build instead *"
+	expect_true "install: nothing copied" test -z "$(ls -A "$T/inst")"
+	return 0
+fi
 run_probe install "$T/inst"
 expect "install into a directory" 0 "installed $T/inst/probe (* bytes)"
 if cmp -s "$PROBE" "$T/inst/probe" && [ "$(stat -c %a "$T/inst/probe")" = 755 ] &&
@@ -37,5 +45,3 @@ else
 fi
 run_probe -c "$T/ok.ini" install "$T/inst2"
 expect "install: options are refused, wherever they stand" 3 "probe: install takes no options (usage: probe install DIR)"
-run_probe install
-expect "install: without DIR" 3 "probe: usage: probe install DIR"

@@ -27,6 +27,25 @@ tls_case() {
 
 CA="ca_file = $C/ca.crt"
 OK="healthy: 1 of 1 checks passed (all, *ms)"
+# server_name: ask for (and verify) one name, connect where the URL says.
+tls_case "server_name: a certificate for another name" 0 "$OK" \
+	"https://127.0.0.1:$(tport cnonly)/" "$CA" "server_name = localhost"
+tls_case "server_name: not the certificate's name" 1 \
+	'unhealthy: http "a": certificate is not valid for other.example' \
+	"https://127.0.0.1:$(tport cnonly)/" "$CA" "server_name = other.example"
+tls_case "server_name with an http:// URL is a config error" 3 \
+	"probe: $T/tls.ini:3: server_name needs an https:// URL (without it the check uses no TLS and ignores the key) in [http \"a\"]" \
+	"http://127.0.0.1:$(tport cnonly)/" "server_name = localhost"
+# TLS on the command line: the same keys, for each check that takes them.
+run_probe --http "https://127.0.0.1:$(tport cnonly)/" --ca-file "$C/ca.crt" --server-name localhost
+expect "tls: --ca-file and --server-name" 0 "$OK"
+run_probe --http "https://127.0.0.1:$(tport self)/" --tls-verify no
+expect "tls: --tls-verify no" 0 "$OK"
+run_probe --http "https://127.0.0.1:$(tport self)/"
+expect "tls: ... which is needed" 1 'unhealthy: http "https://127.0.0.1:*": certificate is not signed by a trusted CA'
+run_probe --tcp 127.0.0.1:1 --ca-file "$C/ca.crt"
+expect "tls: --ca-file with no check that takes it" 3 \
+	"probe: --ca-file applies to the command line's checks that take ca_file: add --http, --grpc, --cert"
 tls_case "IPv4 address in an iPAddress SAN" 0 "$OK" "https://127.0.0.1:$(tport ip)/" "$CA"
 tls_case "IPv6 address in an iPAddress SAN" 0 "$OK" "https://[::1]:$(tport ip6)/" "$CA"
 tls_case "DNS SAN" 0 "$OK" "https://localhost:$(tport ip)/" "$CA"
