@@ -133,11 +133,17 @@ $(GRPC_PEERS): tests/grpc/package-lock.json
 	@$(DEPS) node
 	cd tests/grpc && npm ci --no-audit --no-fund --loglevel=error
 
+# ajv, to validate the JSON the probe writes against docs/schemas/.
+SCHEMA_PEERS = tests/schemas/node_modules/.package-lock.json
+$(SCHEMA_PEERS): tests/schemas/package-lock.json
+	@$(DEPS) node
+	cd tests/schemas && npm ci --no-audit --no-fund --loglevel=error
+
 HOOKS_PROBE = $(BUILD)/hooks/bin/probe
 hooks:
 	$(MAKE) -s HOOKS=1 BUILD=$(BUILD)/hooks $(HOOKS_PROBE)
 
-integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS) hooks
+integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS) $(SCHEMA_PEERS) hooks
 	PROBE_HOOKS=$(HOOKS_PROBE) HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
 
 test: unit integration install-test k8s-test
@@ -196,7 +202,7 @@ endif
 static:
 	ARCH=$(ARCH) scripts/build-static.sh $(STATIC_BIN)
 
-static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS)
+static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS) $(SCHEMA_PEERS)
 	ARCH=$(ARCH) HOOKS=1 scripts/build-static.sh $(STATIC_BIN)-hooks
 	$(STATIC_RUN) PROBE_HOOKS=$(STATIC_BIN)-hooks HANGFS=$(HANGFS) RSS=$(RSS) \
 		tests/integration/run.sh $(STATIC_BIN)

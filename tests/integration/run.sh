@@ -71,7 +71,7 @@ suite() {
 		;;
 	esac
 }
-for s in cli edges http inline tls cert grpc hostile install serve reload wait sandbox syscalls; do
+for s in cli edges http inline tls cert grpc hostile install serve reload wait schemas sandbox syscalls; do
 	suite "$s"
 done
 if [ -n "${PROBE_TEST_NS:-}" ]; then
