@@ -151,7 +151,7 @@ test: unit integration install-test k8s-test
 k8s-test:
 	@$(DEPS) node monitoring
 	cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error
-	node tests/k8s/validate.mjs deploy/k8s deploy/k8s-sidecar
+	node tests/k8s/validate.mjs deploy/k8s deploy/k8s-sidecar deploy/k8s-live-config
 	node tests/k8s/monitoring.mjs
 	promtool check rules deploy/monitoring/probe.rules.yml
 	cd deploy/monitoring && promtool test rules probe.rules.test.yml

@@ -13,7 +13,8 @@ import { render } from "./render.mjs";
 const [dir, out] = process.argv.slice(2);
 const docs = render(dir);
 const sts = docs.find((d) => d.kind === "StatefulSet");
-const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === "probe-config");
+const cmName = sts.spec.template.spec.volumes.find((v) => v.name === "probe-config").configMap.name;
+const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === cmName);
 const name = `${sts.metadata.name}-0`;
 const spec = structuredClone(sts.spec.template.spec);
 

@@ -18,7 +18,8 @@ import { render } from "./render.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
-const TARGETS = (process.argv.slice(2).length ? process.argv.slice(2) : ["deploy/k8s", "deploy/k8s-sidecar"]);
+const TARGETS = (process.argv.slice(2).length ? process.argv.slice(2) :
+  ["deploy/k8s", "deploy/k8s-sidecar", "deploy/k8s-live-config"]);
 let passed = 0, failed = 0;
 
 function check(name, ok, why = "") {
@@ -135,9 +136,16 @@ function semantic(target, docs, sts) {
   check(`${t} everything in namespace stateful`, docs.every((d) =>
     d.kind === "Namespace" ? d.metadata.name === "stateful" : d.metadata.namespace === "stateful"));
 
-  const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === "probe-config");
+  const vol = pod.volumes.find((v) => v.name === "probe-config");
+  const cm = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === vol?.configMap?.name);
   const ini = fs.readFileSync(path.join(ROOT, "config/probe.ini"), "utf8");
-  check(`${t} the probe-config ConfigMap is config/probe.ini`, cm && cm.data["probe.ini"] === ini);
+  check(`${t} the probe-config volume's ConfigMap (${vol?.configMap?.name}) is config/probe.ini`,
+    cm && cm.data["probe.ini"] === ini);
+  const live = target.includes("live-config");
+  check(`${t} ${live ? "a plain ConfigMap, edited in place" :
+    "the ConfigMap's name carries a hash of its content: a change rolls out"}`,
+    cm && (live ? cm.metadata.name === "probe-config-live" :
+      /^probe-config-[0-9a-z]{10}$/.test(cm.metadata.name)));
   const deadline = parseDeadlineMs(cm ? cm.data["probe.ini"] : ini);
 
   const app = pod.containers.find((c) => c.name === "app");
