@@ -8,7 +8,9 @@
 # probes must do: three pods Ready at once, claims Bound, the Services'
 # endpoints, a deleted pod back with its data, a full volume taking one pod
 # out of the Service without a restart, an inaccessible data directory
-# restarting one pod, kubectl exec and logs through the API server. Root;
+# restarting one pod, kubectl exec and logs through the API server, a
+# wrong config rolled out (stopped at its first pod, no container
+# restarted) and edited in place (no container restarted). Root;
 # everything under one work directory, torn down at the end (pods, network
 # namespaces, the bridge, mounts, processes, cgroups).
 set -uo pipefail
@@ -183,6 +185,7 @@ vol=$(k get pod app-python-1 -o jsonpath='{.spec.volumes[?(@.name=="config-volum
 	fail "pod 1 back with the same claim and its data" "claim $vol on $claim2 (was $claim), visits $visits then '$now'"
 
 . "$HERE/faults.sh"
+. "$HERE/config.sh"
 
-echo "# figures: all Ready ${READY_S}s after kubectl apply; pod 1 back ${BACK_S}s after its deletion; pod 2 out of the Endpoints ${OUT_S:-?}s after its volume filled, back ${IN_S:-?}s after it was freed; pod 0 restarted ${RESTART_S:-?}s after its data directory became inaccessible"
+echo "# figures: all Ready ${READY_S}s after kubectl apply; pod 1 back ${BACK_S}s after its deletion; pod 2 out of the Endpoints ${OUT_S:-?}s after its volume filled, back ${IN_S:-?}s after it was freed; pod 0 restarted ${RESTART_S:-?}s after its data directory became inaccessible; a wrong config unready on its first pod ${ROLLOUT_S:-?}s after kubectl apply; a wrong edit in place unready everywhere ${LIVE_S:-?}s after it"
 summary
