@@ -64,9 +64,9 @@ SRCS = probe/main.c probe/cli.c probe/once.c probe/validate.c probe/process.c \
 	probe/json.c probe/lint.c \
 	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \
-	probe/wait.c probe/install.c probe/watch.c \
-	probe/serve.c probe/serve_kind.c probe/serve_metrics.c \
-	probe/serve_reload.c probe/serve_runner.c
+	probe/wait.c probe/install.c probe/version.c probe/watch.c \
+	probe/serve.c probe/serve_http.c probe/serve_kind.c probe/serve_metrics.c \
+	probe/serve_history.c probe/serve_page.c probe/serve_reload.c probe/serve_runner.c
 # HOOKS=1: the test build, with the sandbox's escape attempts (never shipped).
 ifneq ($(HOOKS),)
 SRCS += tests/sandbox/escape.c

@@ -434,6 +434,24 @@ http_detail(const struct http_check *h, const char *url, long code, int hops,
 	free(shown);
 }
 
+/* A status that does not pass: why, as the body tells (expect_json, or
+ * a health body's status), else its start under -v; never a header. */
+static int
+status_failure(const struct http_check *h, long code, const struct body *body,
+    struct check_result *res)
+{
+	char why[PROBE_MSG_MAX - 32], start[4 * 80 + 8];
+	size_t n;
+
+	if (!h->head && body->len > 0 && expect_why(&h->expect, body->buf, body->len,
+	    why, sizeof(why)))
+		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, %s", code, why);
+	if (!h->head && body->len > 0 && (n = strlen(res->detail)) + 16 < sizeof(res->detail))
+		snprintf(res->detail + n, sizeof(res->detail) - n, ", body %s",
+		    expect_body_start(body->buf, body->len, 80, start, sizeof(start)));
+	return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
+}
+
 /* The verdict on the final response. */
 static int
 judge(const struct http_check *h, const char *url, long code, int hops,
@@ -444,7 +462,7 @@ judge(const struct http_check *h, const char *url, long code, int hops,
 
 	http_detail(h, url, code, hops, drop, tls_ok, res);
 	if (!status_match(h->status, h->nstatus, code))
-		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld", code);
+		return status_failure(h, code, body, res);
 	if (h->expect_body != NULL && !body->found)
 		return result_set(res, PROBE_UNHEALTHY, "HTTP %ld, body does not "
 		    "contain \"%.*s\"", code, (int)utf8_cut(h->expect_body, 60),

@@ -23,7 +23,7 @@
 enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK, SEC_SKIP };
 
 #define PROBE_KEYS "timeout sandbox"
-#define SERVE_KEYS "listen cache terse"
+#define SERVE_KEYS "listen cache terse log_format"
 
 struct seen_key {
 	char name[32];
@@ -461,6 +461,17 @@ config_listen_text(const struct serve_config *s, char *buf, size_t len)
 }
 
 static int
+set_log_format(struct serve_config *s, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0) {
+		snprintf(err, errlen, "invalid log format '%s' (use text or json)", value);
+		return -1;
+	}
+	s->log_json = strcmp(value, "json") == 0;
+	return 0;
+}
+
+static int
 set_serve_key(struct loader *ld, const char *key, const char *value)
 {
 	struct serve_config *s = &ld->cfg->serve;
@@ -475,6 +486,8 @@ set_serve_key(struct loader *ld, const char *key, const char *value)
 		r = parse_duration(value, &s->cache_ms, err, sizeof(err));
 	else if (strcmp(key, "terse") == 0)
 		r = parse_bool(value, &s->terse, err, sizeof(err));
+	else if (strcmp(key, "log_format") == 0)
+		r = set_log_format(s, value, err, sizeof(err));
 	else {
 		unknown_key(ld, key, SERVE_KEYS);
 		return 0;

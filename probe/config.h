@@ -19,6 +19,7 @@ struct serve_config {
 	long cache_ms;		/* 0: no cache, every request runs the checks */
 	int terse;		/* bodies and labels name checks, not what they
 				 * found (no paths, hosts, certificate names) */
+	int log_json;		/* log_format = json: a JSON object a line */
 };
 
 /* What a load found wrong (errors: the config is refused) or doubtful

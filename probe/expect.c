@@ -253,6 +253,87 @@ expect_judge(const struct expect *e, const char *body, size_t len, int cut,
 	return r;
 }
 
+/* A part's status that is not up: Spring Boot's "UP", ASP.NET's
+ * "Healthy", MicroProfile's "UP". */
+static int
+not_up(const cJSON *status)
+{
+	return cJSON_IsString(status) && strcmp(status->valuestring, "UP") != 0 &&
+	    strcmp(status->valuestring, "Healthy") != 0;
+}
+
+/* The parts of doc that are not up, into msg (n bytes in already). */
+static size_t
+parts_down(const cJSON *doc, char *msg, size_t msglen, size_t n)
+{
+	static const char *const holders[] = { "components", "entries", "checks" };
+	const cJSON *parts, *p, *st, *name;
+	char a[SHOWN_MAX + 8], b[SHOWN_MAX + 8];
+	size_t i, shown_parts = 0;
+
+	for (i = 0; i < sizeof(holders) / sizeof(holders[0]); i++) {
+		parts = cJSON_GetObjectItemCaseSensitive(doc, holders[i]);
+		cJSON_ArrayForEach(p, parts) {
+			st = cJSON_GetObjectItemCaseSensitive(p, "status");
+			name = cJSON_IsArray(parts) ? cJSON_GetObjectItemCaseSensitive(p, "name") : NULL;
+			if (!not_up(st) || n >= msglen || shown_parts == 3)
+				continue;
+			n += (size_t)snprintf(msg + n, msglen - n, "%s%s: \"%s\"",
+			    shown_parts++ ? ", " : " (", name != NULL && cJSON_IsString(name) ?
+			    shown(name->valuestring, a, sizeof(a)) : p->string != NULL ?
+			    shown(p->string, a, sizeof(a)) : "?", shown(st->valuestring, b, sizeof(b)));
+		}
+	}
+	if (shown_parts > 0 && n < msglen)
+		n += (size_t)snprintf(msg + n, msglen - n, ")");
+	return n;
+}
+
+int
+expect_why(const struct expect *e, const char *body, size_t len, char *msg,
+    size_t msglen)
+{
+	const cJSON *st;
+	char v[SHOWN_MAX + 8];
+	cJSON *doc;
+	size_t n;
+
+	msg[0] = '\0';
+	if ((doc = cJSON_ParseWithLength(body, len)) == NULL)
+		return 0;
+	if (e->njson > 0)
+		json_judge(e, doc, msg, msglen);
+	else if (cJSON_IsObject(doc) && cJSON_IsString(st =
+	    cJSON_GetObjectItemCaseSensitive(doc, "status"))) {
+		n = (size_t)snprintf(msg, msglen, "status \"%s\"",
+		    shown(st->valuestring, v, sizeof(v)));
+		parts_down(doc, msg, msglen, n);
+	}
+	cJSON_Delete(doc);
+	return msg[0] != '\0';
+}
+
+const char *
+expect_body_start(const char *body, size_t len, size_t max, char *buf,
+    size_t buflen)
+{
+	size_t i, n = 0;
+
+	if (buflen < 8)
+		return "";
+	buf[n++] = '"';
+	for (i = 0; i < len && i < max && n + 6 < buflen; i++) {
+		unsigned char c = (unsigned char)body[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[n++] = (char)c;
+		else
+			n += (size_t)snprintf(buf + n, buflen - n, "\\x%02x", c);
+	}
+	snprintf(buf + n, buflen - n, "%s\"", i < len ? "..." : "");
+	return buf;
+}
+
 void
 expect_release(struct expect *e)
 {

@@ -46,6 +46,22 @@ int expect_any(const struct expect *);
 int expect_judge(const struct expect *, const char *body, size_t len, int cut,
     char *msg, size_t msglen);
 
+/*
+ * Why a response that failed on its status failed, from its body, into
+ * msg (or "" when it says nothing): with expect_json lines, what they
+ * find ("/status is \"DOWN\", expected \"UP\""); else, a JSON body's top-level
+ * status and those of its parts that are not up, as Spring Boot,
+ * MicroProfile Health and ASP.NET health checks write them ("status
+ * \"DOWN\" (db: \"DOWN\")"). Returns 1 if msg says something.
+ */
+int expect_why(const struct expect *, const char *body, size_t len, char *msg,
+    size_t msglen);
+
+/* The first printable bytes of body (at most max, others as \xNN), into
+ * buf, quoted: for -v; returns buf. */
+const char *expect_body_start(const char *body, size_t len, size_t max,
+    char *buf, size_t buflen);
+
 void expect_release(struct expect *);
 
 #endif

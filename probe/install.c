@@ -1,9 +1,6 @@
 /* install.c: copy the running executable into a directory, atomically. */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
-#include <sys/auxv.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +8,7 @@
 
 #include "install.h"
 #include "util.h"
+#include "version.h"
 
 #define SELF "/proc/self/exe"
 
@@ -37,20 +35,6 @@ copy_all(int from, int to, off_t *size)
 	}
 }
 
-/* 1 if this executable has a program interpreter (the dynamic loader):
- * it needs the libraries of its build machine to run. */
-static int
-linked_dynamically(void)
-{
-	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	unsigned long i, n = getauxval(AT_PHNUM);
-
-	for (i = 0; ph != NULL && i < n; i++)
-		if (ph[i].p_type == PT_INTERP)
-			return 1;
-	return 0;
-}
-
 int
 install_self(const char *dir, const char *argv0, char *msg, size_t len)
 {
@@ -59,7 +43,7 @@ install_self(const char *dir, const char *argv0, char *msg, size_t len)
 	int src, dirfd = -1, fd = -1, ret = -1;
 	off_t size = 0;
 
-	if (linked_dynamically()) {
+	if (version_dynamic()) {
 		snprintf(msg, len, "install: this probe is linked dynamically (libcurl, "
 		    "the C library): copied into a scratch or distroless container it "
 		    "cannot run; install the static build instead (probe-linux-ARCH of "

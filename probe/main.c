@@ -16,6 +16,7 @@
 #include "report.h"
 #include "serve.h"
 #include "validate.h"
+#include "version.h"
 #include "wait.h"
 
 static int errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -34,10 +35,11 @@ errorf(const char *fmt, ...)
 	return PROBE_ERROR;
 }
 
+/* A line of probe serve's log, as it is (stderr: kubectl logs). */
 static void
-log_line(const char *msg)
+log_line(const char *line)
 {
-	fprintf(stderr, "probe: %s\n", msg);
+	fprintf(stderr, "%s\n", line);
 }
 
 static int
@@ -51,12 +53,8 @@ serve(struct config *cfg, const struct config_source *src, const char *text,
 
 	if ((s = serve_start(&sp, err, sizeof(err))) == NULL)
 		return errorf("%s", err);
-	fprintf(stderr, "probe: serving /livez, /readyz, /startupz and /metrics on %s "
-	    "(cache %ldms, deadline %ldms)\n", serve_address(s), cfg->serve.cache_ms,
-	    cfg->timeout_ms);
 	ret = serve_wait(s);
 	serve_free(s);
-	fprintf(stderr, "probe: stopped serving\n");
 	return ret;
 }
 
@@ -106,7 +104,7 @@ no_config(const struct options *o, char *argv0)
 		return PROBE_HEALTHY;
 	}
 	if (o->command == CMD_VERSION) {
-		printf("probe " PROBE_VERSION "\n");
+		printf("%s\n", version_text(msg, sizeof(msg)));
 		return PROBE_HEALTHY;
 	}
 	if (install_self(o->install_dir, argv0, msg, sizeof(msg)) != 0)

@@ -1,6 +1,7 @@
 /*
  * serve.c: probe serve's HTTP front. libmicrohttpd answers /livez,
- * /readyz, /startupz and /metrics for the app next to it; each kind's
+ * /readyz, /startupz and /metrics for the app next to it, / and /history
+ * for people; each kind's
  * checks run in a runner process (serve_runner.c) forked before any
  * thread starts, driven by a worker thread (serve_kind.c). The main thread
  * waits for signals and for changes to the config file (serve_reload.c).
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve_http.h"
 #include "serve_int.h"
 #include "util.h"
 #include "watch.h"
@@ -45,36 +47,6 @@ static const struct {
 	{ "/startupz", KIND_STARTUP },
 };
 
-struct MHD_Response *
-serve_response(const char *body, size_t len, const char *type)
-{
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (r != NULL) {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	}
-	return r;
-}
-
-static enum MHD_Result
-answer_plain(struct MHD_Connection *conn, unsigned code, const char *text,
-    const char *allow)
-{
-	struct MHD_Response *r = serve_response(text, strlen(text), "text/plain; charset=utf-8");
-	enum MHD_Result ret;
-
-	if (r == NULL)
-		return MHD_NO;
-	if (allow != NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-	ret = MHD_queue_response(conn, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -82,11 +54,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct server *s = cls;
 	struct serve_request *rq = *req_cls;
-	struct MHD_Response *r;
 	const char *format;
-	enum MHD_Result ret;
 	size_t i, len;
 	char *body;
+	int json;
 
 	(void)version;
 	(void)upload_data;
@@ -105,35 +76,32 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	*upload_size = 0;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return answer_plain(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return serve_answer_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method not allowed: use GET or HEAD\n", "GET, HEAD");
+	format = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+		return serve_answer_text(conn, MHD_HTTP_BAD_REQUEST,
+		    "unknown format: use format=text or format=json\n", NULL);
+	json = format != NULL && strcmp(format, "json") == 0;
 	if (strcmp(url, "/metrics") == 0) {
-		if ((body = serve_metrics_text(s, &len)) == NULL)
-			return MHD_NO;
-		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-		if (r == NULL) {
-			free(body);
-			return MHD_NO;
-		}
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		body = serve_metrics_text(s, &len);
+		return serve_answer_owned(conn, body, len,
 		    "text/plain; version=0.0.4; charset=utf-8");
-		ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
-		return ret;
 	}
-	for (i = 0; i < NKINDS; i++) {
-		if (strcmp(url, endpoints[i].path) != 0)
-			continue;
-		format = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
-		if (format != NULL && strcmp(format, "json") != 0 &&
-		    strcmp(format, "text") != 0)
-			return answer_plain(conn, MHD_HTTP_BAD_REQUEST,
-			    "unknown format: use format=text or format=json\n", NULL);
-		return serve_kind_answer(&s->kinds[i], conn, rq,
-		    format != NULL && strcmp(format, "json") == 0);
+	if (strcmp(url, "/history") == 0) {
+		body = serve_history_text(s, json, &len);
+		return serve_answer_owned(conn, body, len, json ? "application/json" :
+		    "text/plain; charset=utf-8");
 	}
-	return answer_plain(conn, MHD_HTTP_NOT_FOUND,
-	    "not found: use /livez, /readyz, /startupz or /metrics\n", NULL);
+	if (strcmp(url, "/") == 0) {
+		body = serve_page(s, &len);
+		return serve_answer_owned(conn, body, len, "text/html; charset=utf-8");
+	}
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(url, endpoints[i].path) == 0)
+			return serve_kind_answer(&s->kinds[i], conn, rq, json);
+	return serve_answer_text(conn, MHD_HTTP_NOT_FOUND,
+	    "not found: use /livez, /readyz, /startupz, /metrics, /history or /\n", NULL);
 }
 
 static void
@@ -269,6 +237,7 @@ struct server *
 serve_start(const struct serve_params *sp, char *err, size_t errlen)
 {
 	struct server *s;
+	char msg[500];
 	size_t i;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
@@ -279,6 +248,8 @@ serve_start(const struct serve_params *sp, char *err, size_t errlen)
 	s->listen_fd = s->signal_fd = s->watch_fd = -1;
 	pthread_mutex_init(&s->flight_mu, NULL);
 	pthread_mutex_init(&s->cfg_mu, NULL);
+	pthread_mutex_init(&s->history.mu, NULL);
+	s->started = wall_time();
 	for (i = 0; i < NKINDS; i++) {
 		s->kinds[i].server = s;
 		s->kinds[i].kind = endpoints[i].kind;
@@ -320,6 +291,10 @@ serve_start(const struct serve_params *sp, char *err, size_t errlen)
 		    s->address);
 		goto fail;
 	}
+	snprintf(msg, sizeof(msg), "serving /livez, /readyz, /startupz, /metrics, "
+	    "/history and / on %s (cache %ldms, deadline %ldms)", s->address,
+	    s->cur->p->serve.cache_ms, s->cur->p->timeout_ms);
+	serve_say(s, msg);
 	return s;
 fail:
 	serve_free(s);
@@ -339,11 +314,12 @@ serve_wait(struct server *s)
 	struct pollfd pfd[2] = { { s->signal_fd, POLLIN, 0 }, { s->watch_fd, POLLIN, 0 } };
 	struct signalfd_siginfo si;
 	double until;
-	int busy;
+	int busy, folded = 0;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0)
+		if (poll(pfd, 2, folded ? 1000 : -1) < 0)
 			continue;
+		folded = serve_history_flush(s, 0);
 		if (pfd[1].revents != 0 &&
 		    watch_settle(s->watch_fd, s->params->src->path, SETTLE_MS))
 			serve_reload(s, 0);
@@ -361,6 +337,8 @@ serve_wait(struct server *s)
 		busy = s->in_flight;
 		pthread_mutex_unlock(&s->flight_mu);
 	} while (busy > 0 && now_ms() < until && nanosleep(&ms, NULL) == 0);
+	serve_history_flush(s, 1);
+	serve_say(s, "stopped serving");
 	return PROBE_HEALTHY;
 }
 
@@ -409,5 +387,6 @@ serve_free(struct server *s)
 		serve_live_unref(s, s->cur);
 	pthread_mutex_destroy(&s->flight_mu);
 	pthread_mutex_destroy(&s->cfg_mu);
+	pthread_mutex_destroy(&s->history.mu);
 	free(s);
 }

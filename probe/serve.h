@@ -14,7 +14,8 @@ struct serve_params {
 	const struct config_source *src;	/* to load it again */
 	const char *text;		/* what cfg was loaded from */
 	size_t len;
-	void (*log)(const char *msg);	/* one line for people (stderr) */
+	void (*log)(const char *line);	/* one line of the log, as it is
+					 * (stderr: kubectl logs) */
 };
 
 /*

@@ -25,6 +25,30 @@ struct check_stat {
 	unsigned long long runs, failures;
 	struct check_space space;
 	struct check_cert cert;
+	char message[PROBE_MSG_MAX];	/* of its last run */
+	double changed;		/* Unix time its state last changed, 0: never */
+	double logged_ms;	/* monotonic ms of its last line in the log */
+	unsigned folded;	/* changes since, not logged yet */
+	int folded_from;	/* the state before them */
+};
+
+/* The last SERVE_HISTORY_MAX changes of a check's state, newest last. */
+#define SERVE_HISTORY_MAX 200
+
+struct serve_change {
+	double time;		/* Unix time */
+	unsigned kind;
+	char type[16], check[64];
+	int from, to;		/* 1 healthy, 0 unhealthy, -1 not known yet */
+	double duration_ms;
+	char message[PROBE_MSG_MAX];
+};
+
+struct serve_history {
+	pthread_mutex_t mu;
+	struct serve_change ring[SERVE_HISTORY_MAX];
+	size_t next, n;
+	unsigned long long total;
 };
 
 /* A config in force, shared by reference. */
@@ -70,17 +94,16 @@ struct server {
 	sigset_t signals;
 	pthread_mutex_t flight_mu;
 	int in_flight;
+	struct serve_history history;
+	double started;		/* Unix time */
 	pthread_mutex_t cfg_mu;	/* guards what follows */
 	struct live_config *cur;
 	int reload_ok;
 	double reload_time;	/* Unix time of the last load */
+	char reload_error[800];	/* why the last load was refused, or "" */
 };
 
 
-
-/* serve.c: a response with its type, for HTTP. */
-struct MHD_Response *serve_response(const char *body, size_t len,
-    const char *type);
 
 /* serve_kind.c */
 /* Answer a request for kind k, or suspend it until the next run. */
@@ -92,6 +115,25 @@ void *serve_kind_worker(void *k);
 /* serve_metrics.c: every kind's last results, as Prometheus text; the
  * caller frees it. NULL when out of memory. */
 char *serve_metrics_text(struct server *s, size_t *len);
+
+/* serve_history.c */
+/* A line for people in the log: "probe: MSG", or a JSON object with
+ * [serve] log_format = json. */
+void serve_say(struct server *s, const char *msg);
+/* Check index of kind k changed state (st holds the new one, from the old):
+ * into the history, and into the log unless the check's last line is under
+ * a second old (then folded, said later). Called with k->mu held. */
+void serve_history_note(struct kind_state *k, size_t index, int from);
+/* Log the folded changes whose second is over (all with force); returns
+ * how many checks still have some to say (the caller looks again in a
+ * second). */
+int serve_history_flush(struct server *s, int force);
+/* The history as JSON ("version", "bound", "changes" newest first) or text
+ * lines; the caller frees it. NULL when out of memory. */
+char *serve_history_text(struct server *s, int json, size_t *len);
+
+/* serve_page.c: GET /, the status page (HTML); the caller frees it. */
+char *serve_page(struct server *s, size_t *len);
 
 /* serve_reload.c */
 /* The first config, the caller's; returns 0 or -1 with err filled. */

@@ -12,6 +12,7 @@
 
 #include "parse.h"
 #include "report.h"
+#include "serve_http.h"
 #include "serve_int.h"
 
 static void
@@ -48,6 +49,7 @@ kind_update(struct kind_state *k, char *msg, ssize_t len, long deadline_ms)
 	char why[160], text[256], json[320];
 	double t = wall_time();
 	uint32_t i;
+	int from;
 
 	k->have = 1;
 	if (rep == NULL) {
@@ -68,6 +70,7 @@ kind_update(struct kind_state *k, char *msg, ssize_t len, long deadline_ms)
 		if (rc->index < 0)
 			continue;
 		st = &k->stats[rc->index];
+		from = st->seen ? st->healthy : -1;
 		st->seen = 1;
 		st->healthy = rc->healthy;
 		st->duration_ms = rc->duration_ms;
@@ -76,6 +79,12 @@ kind_update(struct kind_state *k, char *msg, ssize_t len, long deadline_ms)
 		st->failures += !rc->healthy;
 		st->space = rc->space;
 		st->cert = rc->cert;
+		memcpy(st->message, rc->message, sizeof(st->message));
+		/* A change, or a first result that is a failure: news. */
+		if (from != st->healthy && !(from == -1 && st->healthy)) {
+			st->changed = t;
+			serve_history_note(k, (size_t)rc->index, from);
+		}
 	}
 	set_responses(k, msg + sizeof(*rep), rep->text_len,
 	    msg + sizeof(*rep) + rep->text_len, rep->json_len);
@@ -123,7 +132,7 @@ kind_sync(struct kind_state *k)
 		k->refused_gen = want->gen;
 		snprintf(msg, sizeof(msg), "the %s check runner keeps the old config: "
 		    "%s", kind_name(k->kind), err);
-		s->params->log(msg);
+		serve_say(s, msg);
 		serve_live_unref(s, want);
 		return;
 	}

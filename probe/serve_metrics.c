@@ -6,6 +6,7 @@
 
 #include "parse.h"
 #include "serve_int.h"
+#include "version.h"
 
 static void
 metric_help(FILE *f, const char *name, const char *type, const char *help)
@@ -146,6 +147,24 @@ cert_series(FILE *f, struct server *s)
 	}
 }
 
+/* What this build is, as labels of a gauge that is always 1. */
+static void
+build_series(FILE *f)
+{
+	struct version_info v;
+
+	version_get(&v);
+	metric_help(f, "probe_build_info", "gauge",
+	    "The probe's version, build (static or dynamic), architecture, libcurl and TLS library.");
+	fprintf(f, "probe_build_info{version=\"");
+	label_value(f, v.version);
+	fprintf(f, "\",build=\"%s\",arch=\"%s\",libcurl=\"", v.build, v.arch);
+	label_value(f, v.libcurl);
+	fprintf(f, "\",tls=\"");
+	label_value(f, v.tls);
+	fprintf(f, "\"} 1\n");
+}
+
 /* Each kind's killed check processes that have not gone yet. */
 static void
 pending_series(FILE *f, struct server *s)
@@ -181,6 +200,7 @@ serve_metrics_text(struct server *s, size_t *len)
 	}
 	cert_series(f, s);
 	pending_series(f, s);
+	build_series(f);
 	pthread_mutex_lock(&s->cfg_mu);
 	ok = s->reload_ok;
 	t = s->reload_time;

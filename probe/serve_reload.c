@@ -56,8 +56,9 @@ reload_done(struct server *s, int ok, const char *msg)
 	pthread_mutex_lock(&s->cfg_mu);
 	s->reload_ok = ok;
 	s->reload_time = wall_time();
+	snprintf(s->reload_error, sizeof(s->reload_error), "%s", ok ? "" : msg);
 	pthread_mutex_unlock(&s->cfg_mu);
-	s->params->log(msg);
+	serve_say(s, msg);
 }
 
 /* Put next in force, and make every cached answer stale. */
@@ -93,7 +94,7 @@ keep_listen(struct server *s, struct config *next, const char *path)
 	config_listen_text(&next->serve, now, sizeof(now));
 	snprintf(msg, sizeof(msg), "%s: [serve] listen changed to %s: restart "
 	    "probe serve to apply it (still serving on %s)", path, now, s->address);
-	s->params->log(msg);
+	serve_say(s, msg);
 	memcpy(next->serve.host, was->host, sizeof(next->serve.host));
 	next->serve.port = was->port;
 }
@@ -110,7 +111,7 @@ serve_reload(struct server *s, int by_signal)
 	char err[600], msg[800];
 
 	if (src->path == NULL) {
-		s->params->log("SIGHUP: nothing to reload: the checks come from the "
+		serve_say(s, "SIGHUP: nothing to reload: the checks come from the "
 		    "command line");
 		return;
 	}

@@ -107,6 +107,7 @@ runner_run_checks(struct config *cfg, unsigned kind, struct runner_reply *rep)
 		rc->duration_ms = c->duration_ms;
 		rc->space = c->result.space;
 		rc->cert = c->result.cert;
+		memcpy(rc->message, c->result.message, sizeof(rc->message));
 		rep->nchecks++;
 	}
 	rep->text_len = render(cfg, REPORT_TEXT, kind, rep->duration_ms, text,
@@ -325,6 +326,7 @@ runner_reply_valid(char *msg, ssize_t len, size_t nchecks)
 		rc->space.seen = rc->space.seen == 1;
 		rc->cert.seen = rc->cert.seen == 1;
 		text_clean(rc->cert.subject, sizeof(rc->cert.subject));
+		text_clean(rc->message, sizeof(rc->message));
 	}
 	return rep;
 }

@@ -18,6 +18,7 @@ struct runner_check {
 	double duration_ms;
 	struct check_space space;
 	struct check_cert cert;
+	char message[PROBE_MSG_MAX];	/* why, for the log and the page */
 };
 
 /* The answer to a request: a run's results, or a load's status (then

@@ -281,6 +281,20 @@ set_path(char **dst, const char *value, char *err, size_t errlen)
 }
 
 const char *
+format_rfc3339(double t, char *buf, size_t len)
+{
+	time_t sec = (time_t)t;
+	struct tm tm;
+	char day[32];
+
+	if (gmtime_r(&sec, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		snprintf(day, sizeof(day), "1970-01-01T00:00:00");
+	snprintf(buf, len, "%s.%03dZ", day, (int)((t - (double)sec) * 1000) % 1000);
+	return buf;
+}
+
+const char *
 format_size(unsigned long long bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };

@@ -59,6 +59,10 @@ int file_read(const char *path, size_t max, char **buf, size_t *len,
 const char *closest_word(const char *word, const char *list, char *buf,
     size_t len);
 
+/* Unix time t as RFC 3339 in UTC, with milliseconds:
+ * "2026-12-07T03:12:01.250Z"; returns buf. */
+const char *format_rfc3339(double t, char *buf, size_t len);
+
 /* A byte count for people: "512 B", "1.5 MiB"; returns buf. */
 const char *format_size(unsigned long long bytes, char *buf, size_t len);
 

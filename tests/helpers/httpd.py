@@ -12,13 +12,15 @@ given and not empty. Paths:
   /need-header   200 if X-Probe: 1 was sent, else 400
   /big           200 with a 10 MB body /endless    200, a body that never ends
   /hits          how many requests came before this one
-  /echo?b=TEXT   200 with TEXT (URL-decoded) as the body
+  /echo?b=TEXT   200 with TEXT (URL-decoded) as the body; &s=N: status N
   /bigjson       200 with a JSON object of 70 KB, "status" at its end
   /chain/N       302 to /chain/N-1; /chain/0 is 200: N redirects
   /to?u=URL      302 to URL (URL-decoded, absolute or relative)
   /headers       200; appends "HOST:PORT NAME: VALUE" for each header it got
                  to $HEADERS_LOG
   /need-empty    200 if X-Tenant was sent with an empty value, else 400
+  /health/NAME   503 with the health body of an app that is down: spring,
+                 microprofile, aspnet
 A second listener on PORTFILE.silent accepts and never answers; another
 host, 127.0.0.2, serves the same on the port in PORTFILE.other; with
 TLS_CERT and TLS_KEY set, an HTTPS listener's port goes to PORTFILE.tls.
@@ -35,6 +37,18 @@ import urllib.parse
 
 hits = 0
 hits_lock = threading.Lock()
+
+# What apps that are DOWN answer, 503 each: Spring Boot's actuator,
+# MicroProfile Health, ASP.NET's health checks.
+HEALTH = {
+    "spring": b'{"status":"DOWN","components":{"db":{"status":"DOWN","details":'
+              b'{"error":"Connection refused"}},"ping":{"status":"UP"},'
+              b'"diskSpace":{"status":"OUT_OF_SERVICE"}}}',
+    "microprofile": b'{"status":"DOWN","checks":[{"name":"database","status":"DOWN"},'
+                    b'{"name":"live","status":"UP"}]}',
+    "aspnet": b'{"status":"Unhealthy","totalDuration":"00:00:00.01","entries":'
+              b'{"sql":{"status":"Unhealthy"},"self":{"status":"Healthy"}}}',
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -90,9 +104,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
         elif p == "/echo":
-            q = self.path.partition("?")[2]
-            b = urllib.parse.unquote_to_bytes(q[2:] if q.startswith("b=") else "")
-            self.reply(200, b, headers=[("Content-Type", "application/json")])
+            q = dict(kv.partition("=")[::2] for kv in self.path.partition("?")[2].split("&"))
+            b = urllib.parse.unquote_to_bytes(q.get("b", ""))
+            self.reply(int(q.get("s", "200")), b, headers=[("Content-Type", "application/json")])
         elif p == "/bigjson":
             self.reply(200, b'{"pad":"' + b"x" * 70000 + b'","status":"UP"}')
         elif p.startswith("/chain/"):
@@ -111,6 +125,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 for k, v in self.headers.items():
                     f.write("%s %s: %s\n" % (me, k, v))
             self.reply(200, b"seen\n")
+        elif p.startswith("/health/") and p[8:] in HEALTH:
+            self.reply(503, HEALTH[p[8:]], headers=[("Content-Type", "application/json")])
         elif p == "/need-empty":
             ok = "X-Tenant" in self.headers and self.headers["X-Tenant"] == ""
             self.reply(200 if ok else 400, b"e\n")

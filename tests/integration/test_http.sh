@@ -181,6 +181,30 @@ http_case "expect_body_regex: a pattern that backtracking engines take hours for
 http_case "expect_body_regex: a bad pattern is a config error with its line" 3 \
 	"probe: $T/h.ini:3: expect_body_regex: invalid regular expression '(ok': unmatched ( or )" "" \
 	"url = $BASE/body" "expect_body_regex = (ok"
+# A status that fails, and what the body says why: a health body's status
+# and its parts that are not up (Spring Boot, MicroProfile, ASP.NET), the
+# expect_json lines, or with -v the start of any other body.
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+http_case "why: Spring Boot's health body" 1 \
+	'unhealthy: http "app": HTTP 503, status "DOWN" (db: "DOWN", diskSpace: "OUT_OF_SERVICE")' "" \
+	"url = $BASE/health/spring"
+http_case "why: MicroProfile Health's" 1 \
+	'unhealthy: http "app": HTTP 503, status "DOWN" (database: "DOWN")' "" \
+	"url = $BASE/health/microprofile"
+http_case "why: ASP.NET's" 1 \
+	'unhealthy: http "app": HTTP 503, status "Unhealthy" (sql: "Unhealthy")' "" \
+	"url = $BASE/health/aspnet"
+http_case "why: expect_json on a failing body" 1 \
+	'unhealthy: http "app": HTTP 503, /status is "DOWN", expected "UP"' "" \
+	"url = $BASE/echo?s=503&b=$(enc '{"status":"DOWN"}')" 'expect_json = /status == "UP"'
+http_case "why: any other body says nothing" 1 'unhealthy: http "app": HTTP 500' "" \
+	"url = $BASE/echo?s=500&b=$(enc 'Traceback: <html> secret')"
+printf '[http "app"]\nurl = %s\nheader = X-Token: t0ken\n' "$BASE/echo?s=500&b=$(enc $'line one\n\x01two "q"')" >"$T/why.ini"
+run_probe -v -c "$T/why.ini"
+expect_line "why: -v shows the body's first bytes, escaped" \
+	'      GET *: HTTP 500 after 0 redirects, headers: X-Token: [redacted], body "line one\x0a\x01two \x22q\x22"'
+[[ "$OUT" != *t0ken* ]] && pass "why: never a header's value" || fail "why: never a header's value" "$OUT"
+
 # RE2's escapes, as in a blackbox_exporter module: the same verdicts in
 # both builds (the probe's own matcher).
 http_case "expect_body_regex: \\d+" 0 "healthy: *" "" \
