@@ -58,7 +58,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS)
 	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-SRCS = probe/main.c probe/cli.c probe/once.c probe/validate.c probe/process.c \
+SRCS = probe/main.c probe/cli.c probe/once.c probe/termination.c probe/validate.c \
+	probe/process.c \
 	probe/config.c probe/check.c probe/parse.c probe/util.c probe/checks.c \
 	probe/run.c probe/guard.c probe/sandbox.c probe/report.c probe/report_config.c \
 	probe/json.c probe/lint.c \
@@ -279,7 +280,7 @@ bench-serve: static
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
 FUZZ_TARGETS = config values mountinfo http grpc cert expect results reply
 FUZZ_TIME ?= 20
-FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/validate.c probe/serve%.c probe/watch.c,$(SRCS))
+FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/termination.c probe/validate.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

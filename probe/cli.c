@@ -15,7 +15,7 @@
 #include "wait.h"
 
 enum {
-	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX, OPT_STRICT,
+	OPT_CHECK_CONFIG = 256, OPT_NO_SANDBOX, OPT_STRICT, OPT_TERMINATION_LOG,
 	OPT_SHARED = 384,	/* + the index in check_shared_options */
 	OPT_TYPE = 512,		/* + the type's index: --http */
 	OPT_TYPE_OPTION = 1024	/* + 16 * the type's index + the option's */
@@ -32,6 +32,7 @@ static const struct option fixed_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "termination-log", optional_argument, NULL, OPT_TERMINATION_LOG },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "listen", required_argument, NULL, 'l' },
 	{ "help", no_argument, NULL, 'h' },
@@ -160,6 +161,12 @@ take_option(struct options *o, int ch, const char *arg, char *err,
 		o->args.check_files = 1;
 		return 0;
 	case OPT_STRICT: o->strict = 1; return 0;
+	case OPT_TERMINATION_LOG:
+		if (arg != NULL && arg[0] != '/')
+			return failf(err, errlen, "--termination-log: '%s' is not an absolute "
+			    "path", arg);
+		o->args.termination_log = arg != NULL ? arg : TERMINATION_LOG_DEFAULT;
+		return 0;
 	case 't':	/* parsed once the command is known: wait's may be longer */
 		o->timeout_arg = arg;
 		return 0;
@@ -394,6 +401,9 @@ cli_usage(FILE *out)
 "      --check-config    validate the config, list the checks per kind; every\n"
 "                        error and warning (-o json: for CI)\n"
 "      --strict          with --check-config: warnings fail too (exit 1)\n"
+"      --termination-log[=PATH]  a failed liveness run writes why to PATH\n"
+"                        (default /dev/termination-log: kubectl describe pod\n"
+"                        shows it after the restart); a healthy one empties it\n"
 "      --no-sandbox      run each check without its sandbox (seccomp,\n"
 "                        Landlock, limits), as [probe] sandbox = no\n"
 "\n", out);

@@ -22,7 +22,7 @@
 
 enum section { SEC_NONE, SEC_PROBE, SEC_SERVE, SEC_CHECK, SEC_SKIP };
 
-#define PROBE_KEYS "timeout sandbox"
+#define PROBE_KEYS "timeout sandbox termination_log"
 #define SERVE_KEYS "listen cache terse log_format"
 
 struct seen_key {
@@ -572,13 +572,17 @@ static int
 set_probe_key(struct loader *ld, const char *key, const char *value)
 {
 	char err[200];
-	int r;
+	int r, on;
 
 	if (strcmp(key, "timeout") == 0)
 		r = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err));
 	else if (strcmp(key, "sandbox") == 0)
 		r = parse_bool(value, &ld->cfg->sandbox, err, sizeof(err));
-	else {
+	else if (strcmp(key, "termination_log") == 0) {
+		if ((r = parse_bool(value, &on, err, sizeof(err))) == 0)
+			r = set_string(&ld->cfg->termination_log, on ? TERMINATION_LOG_DEFAULT :
+			    "", err, sizeof(err));
+	} else {
 		unknown_key(ld, key, PROBE_KEYS);
 		return 0;
 	}
@@ -863,6 +867,15 @@ config_load_text(struct config *cfg, const char *path, const char *text,
 		cfg->sandbox = 0;
 	if (args != NULL && args->timeout_ms > 0)
 		cfg->timeout_ms = args->timeout_ms;
+	if (args != NULL && args->termination_log != NULL &&
+	    set_string(&cfg->termination_log, args->termination_log, msg, sizeof(msg)) != 0) {
+		snprintf(err, errlen, "--termination-log: %s", msg);
+		return -1;
+	}
+	if (cfg->termination_log != NULL && cfg->termination_log[0] == '\0') {
+		free(cfg->termination_log);	/* termination_log = no */
+		cfg->termination_log = NULL;
+	}
 	if (args != NULL && args->listen != NULL &&
 	    config_set_listen(&cfg->serve, args->listen, msg, sizeof(msg)) != 0) {
 		snprintf(err, errlen, "-l: %s", msg);
@@ -904,6 +917,7 @@ config_free(struct config *cfg)
 		check_free(cfg->checks[i]);
 	free(cfg->path);
 	free(cfg->notes);
+	free(cfg->termination_log);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

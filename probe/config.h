@@ -7,6 +7,7 @@
 #include "probe.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/probe/probe.ini"
+#define TERMINATION_LOG_DEFAULT "/dev/termination-log"	/* the kubelet's */
 #define CONFIG_DEFAULT_TIMEOUT_MS 1000L
 #define CONFIG_MAX_LINE 199	/* inih's line buffer, less the NUL */
 #define SERVE_DEFAULT_PORT 8099
@@ -45,6 +46,8 @@ struct config {
 	int check_files;		/* as in struct config_args */
 	long timeout_ms;		/* [probe] timeout: the whole run's deadline */
 	int sandbox;			/* [probe] sandbox: each check in one */
+	char *termination_log;		/* [probe] termination_log: where a failed
+					 * liveness run says why, or NULL */
 	struct check *checks[PROBE_MAX_CHECKS];
 	size_t nchecks;
 	struct serve_config serve;
@@ -97,6 +100,7 @@ struct config_args {
 	long timeout_ms;	/* -t: the run's deadline over [probe] timeout;
 				 * 0: none */
 	const char *listen;	/* serve -l over [serve] listen, or NULL */
+	const char *termination_log;	/* --termination-log[=PATH], or NULL */
 };
 
 #define CONFIG_MAX_SIZE (1024L * 1024)	/* the largest config file read */

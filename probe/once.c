@@ -6,6 +6,7 @@
 #include "process.h"
 #include "report.h"
 #include "run.h"
+#include "termination.h"
 
 #define REPORT_SLACK_MS 100	/* the report is out by the deadline plus this */
 
@@ -28,6 +29,7 @@ int
 once_run(struct config *cfg, struct report *rep, int quiet, double t0,
     char *err, size_t errlen)
 {
+	char msg[400];
 	long left;
 	int ret;
 
@@ -47,6 +49,12 @@ once_run(struct config *cfg, struct report *rep, int quiet, double t0,
 	process_exit_by(left > REPORT_SLACK_MS ? left : REPORT_SLACK_MS, ret);
 	if (!(quiet && ret == PROBE_HEALTHY))
 		report_write(stdout, rep, cfg);
+	if (cfg->termination_log != NULL && rep->kind == KIND_LIVENESS) {
+		fflush(stdout);
+		if (termination_log(cfg->termination_log, cfg, rep, ret == PROBE_HEALTHY,
+		    msg, sizeof(msg)) != 0 && rep->verbose)
+			fprintf(stderr, "probe: termination log: %s\n", msg);
+	}
 	return ret;
 }
 

@@ -21,6 +21,8 @@ given and not empty. Paths:
   /need-empty    200 if X-Tenant was sent with an empty value, else 400
   /health/NAME   503 with the health body of an app that is down: spring,
                  microprofile, aspnet
+  /state         what the file $STATE_FILE says: "ok" is 200, anything else
+                 503 with it as the body (a test flips it)
 A second listener on PORTFILE.silent accepts and never answers; another
 host, 127.0.0.2, serves the same on the port in PORTFILE.other; with
 TLS_CERT and TLS_KEY set, an HTTPS listener's port goes to PORTFILE.tls.
@@ -127,6 +129,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, b"seen\n")
         elif p.startswith("/health/") and p[8:] in HEALTH:
             self.reply(503, HEALTH[p[8:]], headers=[("Content-Type", "application/json")])
+        elif p == "/state":
+            try:
+                with open(os.environ.get("STATE_FILE", "/nonexistent"), "rb") as f:
+                    b = f.read()
+            except OSError:
+                b = b"no state file"
+            self.reply(200 if b.startswith(b"ok") else 503, b,
+                       headers=[("Content-Type", "application/json")])
         elif p == "/need-empty":
             ok = "X-Tenant" in self.headers and self.headers["X-Tenant"] == ""
             self.reply(200 if ok else 400, b"e\n")

@@ -199,7 +199,7 @@ serve_start() {
 	"$PROBE" -c "$1" serve "${@:2}" -l "127.0.0.1:$SPORT" 2>"$T/serve.err" &
 	SPID=$!
 	for _ in $(seq 100); do
-		grep -q "^probe: serving" "$T/serve.err" 2>/dev/null && return 0
+		grep -q '^probe: serving\|"message": "serving ' "$T/serve.err" 2>/dev/null && return 0
 		kill -0 "$SPID" 2>/dev/null || return 1
 		sleep 0.02
 	done

@@ -47,7 +47,7 @@ trap cleanup EXIT
 echo "# probe integration tests: $PROBE"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext subjectAltName=DNS:localhost -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-HEADERS_LOG=$T/headers.log TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem \
+HEADERS_LOG=$T/headers.log STATE_FILE=$T/state TLS_CERT=$T/cert.pem TLS_KEY=$T/key.pem \
 	python3 "$HELPERS/httpd.py" "$T/port" "$T/app.sock" &
 PIDS+=($!)
 python3 "$HELPERS/hostile.py" "$T/hostile-port" &
@@ -71,7 +71,7 @@ suite() {
 		;;
 	esac
 }
-for s in cli edges http inline tls cert grpc hostile install serve reload wait schemas sandbox syscalls; do
+for s in cli edges http inline tls cert grpc hostile install serve why reload wait schemas sandbox syscalls; do
 	suite "$s"
 done
 if [ -n "${PROBE_TEST_NS:-}" ]; then

@@ -19,7 +19,7 @@ else
 	RC=? OUT= ERR=$(cat "$T/serve.err")
 	fail "serve: starts" "no 'serving' line"
 fi
-[[ "$(head -n 1 "$T/serve.err")" == "probe: serving /livez, /readyz, /startupz and /metrics on 127.0.0.1:$SPORT (cache 1000ms, deadline 1000ms)" ]] &&
+[[ "$(head -n 1 "$T/serve.err")" == "probe: serving /livez, /readyz, /startupz, /metrics, /history and / on 127.0.0.1:$SPORT (cache 1000ms, deadline 1000ms)" ]] &&
 	pass "serve: says where it listens" || fail "serve: says where it listens" "$(head -n 1 "$T/serve.err")"
 
 get "serve: /livez healthy" /livez 200 "healthy: 1 of 1 checks passed (liveness, *ms)"
@@ -52,7 +52,7 @@ get "serve: unknown format" "/livez?format=xml" 400 "unknown format: use format=
 get "serve: HEAD" /livez 200 "" HEAD
 get "serve: POST is 405" /livez 405 "method not allowed: use GET or HEAD" POST
 expect_line "serve: 405 says what is allowed" "Allow: GET, HEAD"
-get "serve: unknown path is 404" /healthz 404 "not found: use /livez, /readyz, /startupz or /metrics"
+get "serve: unknown path is 404" /healthz 404 "not found: use /livez, /readyz, /startupz, /metrics, /history or /"
 
 python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics"
 if python3 - "$T/metrics" <<'PY'; then
@@ -68,6 +68,10 @@ for l in body:
     elif l.startswith("probe_config_"):
         name, v = l.split(" ")
         samples[name] = float(v)
+    elif l.startswith("probe_build_info{"):
+        m = re.fullmatch(r'probe_build_info\{version="[0-9.]+",build="(static|dynamic)",arch="[a-z0-9_]+",libcurl="[0-9.]+",tls="[^"]+"\} 1', l)
+        assert m, l
+        samples["build"] = m[1]
     elif l.startswith("probe_check_processes_pending{"):
         m = re.fullmatch(r'probe_check_processes_pending\{kind="([a-z]+)"\} (\d+)', l)
         assert m, l
@@ -83,7 +87,7 @@ assert types == {"probe_check_success": "gauge", "probe_check_duration_seconds":
                  "probe_check_free_bytes": "gauge", "probe_check_size_bytes": "gauge",
                  "probe_check_free_inodes": "gauge", "probe_check_inodes": "gauge",
                  "probe_cert_not_after_timestamp_seconds": "gauge",
-                 "probe_check_processes_pending": "gauge",
+                 "probe_check_processes_pending": "gauge", "probe_build_info": "gauge",
                  "probe_config_last_reload_success": "gauge",
                  "probe_config_last_reload_timestamp_seconds": "gauge"}, types
 assert samples["probe_config_last_reload_success"] == 1
