@@ -19,6 +19,7 @@
 #   make e2e-test   the time server's pod (deploy/k8s) under podman kube play
 #   make kube-test  exec probes and the sidecar under a real kubelet (root)
 #   make cluster-test  deploy/k8s on a one-node control plane (root)
+#   make browser-test  probe serve's status page in Debian's Chromium
 #   make monitoring deploy/monitoring/prometheusrule.yaml from probe.rules.yml
 #   make bench      whole-process cost against curl, wget, python and a floor
 #   make bench-node the same through runc exec, and probe serve's cost per probe
@@ -83,7 +84,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test bench bench-node bench-serve fuzz
+	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test browser-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -139,6 +140,17 @@ SCHEMA_PEERS = tests/schemas/node_modules/.package-lock.json
 $(SCHEMA_PEERS): tests/schemas/package-lock.json
 	@$(DEPS) node
 	cd tests/schemas && npm ci --no-audit --no-fund --loglevel=error
+
+# puppeteer-core, to drive Debian's Chromium over the DevTools protocol.
+BROWSER_PEERS = tests/browser/node_modules/.package-lock.json
+$(BROWSER_PEERS): tests/browser/package-lock.json
+	@$(DEPS) node browser
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+
+# probe serve's status page in a real browser, for both builds.
+browser-test: $(PROBE) static $(BROWSER_PEERS)
+	tests/browser/run.sh $(PROBE)
+	tests/browser/run.sh $(STATIC_BIN)
 
 HOOKS_PROBE = $(BUILD)/hooks/bin/probe
 hooks:

@@ -68,7 +68,8 @@ head(FILE *f, struct server *s, int terse)
 	version_get(&v);
 	fprintf(f, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	    "<meta http-equiv=\"refresh\" content=\"5\"><title>probe serve</title>"
+	    "<meta http-equiv=\"refresh\" content=\"5\"><link rel=\"icon\" href=\"data:,\">"
+	    "<title>probe serve</title>"
 	    "<style>%s</style></head><body><h1>probe serve</h1>", style);
 	fprintf(f, "<p class=\"meta\" id=\"build\">probe %s, %s build, %s, libcurl %s, ",
 	    v.version, v.build, v.arch, v.libcurl);

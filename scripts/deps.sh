@@ -18,6 +18,7 @@ for group in "$@"; do
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc" ;;
 	monitoring) pkgs="$pkgs prometheus" ;;
+	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 	# Cross builds for arm64: a second dpkg architecture for musl and inih.
