@@ -85,6 +85,9 @@ report_config(FILE *out, const struct config *cfg)
 		    config_listen_text(&cfg->serve, addr, sizeof(addr)),
 		    cfg->serve.cache_ms);
 	fprintf(out, "sandbox    %s\n", report_sandbox(cfg, addr, sizeof(addr)));
+	if (cfg->termination_log != NULL)
+		fprintf(out, "why        a failed liveness run's report to %s\n",
+		    cfg->termination_log);
 	if (report_guarded(cfg, 0))
 		fprintf(out, "guards     %s\n", guard_describe(addr, sizeof(addr)));
 	report_notes(out, cfg, 0);
@@ -162,6 +165,10 @@ report_config_json(FILE *out, const struct config *cfg, const char *path,
 		json_config_checks(out, cfg);
 		fprintf(out, ", \"sandbox\": ");
 		json_string(out, report_sandbox(cfg, buf, sizeof(buf)));
+		if (cfg->termination_log != NULL) {
+			fprintf(out, ", \"termination_log\": ");
+			json_string(out, cfg->termination_log);
+		}
 	}
 	fprintf(out, "}\n");
 }

@@ -60,10 +60,14 @@ termination_log(const char *path, const struct config *cfg,
 	size_t len;
 	int fd, ret = -1;
 
-	if ((fd = open(path, (healthy ? O_RDWR : O_WRONLY | O_CREAT) | O_NOFOLLOW |
-	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644)) < 0) {
-		if (healthy && errno == ENOENT)
-			return 0;	/* nothing to empty */
+	/* The kubelet makes /dev/termination-log: without it, this is not a
+	 * container of Kubernetes, and /dev is no place for a new file. */
+	int create = !healthy && strcmp(path, TERMINATION_LOG_DEFAULT) != 0;
+
+	if ((fd = open(path, (healthy ? O_RDWR : O_WRONLY) | (create ? O_CREAT : 0) |
+	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644)) < 0) {
+		if (errno == ENOENT && !create)
+			return 0;	/* nothing to empty, or not Kubernetes */
 		sys_error(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}

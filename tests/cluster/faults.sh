@@ -43,6 +43,12 @@ liveness_event() {
 }
 until_ok "pod 0's data directory inaccessible: the event carries the probe's report" 20 liveness_event ||
 	k get events --field-selector involvedObject.name=app-python-0 | sed 's/^/  /' | head -n 20
+# After the restart, kubectl describe pod shows why under Last State: the
+# probe's termination log (termination_log = yes in probe.ini).
+last=$(k get pod app-python-0 -o jsonpath='{.status.containerStatuses[?(@.name=="app")].lastState.terminated.message}')
+[[ "$last" == 'unhealthy: '*'FAIL  writable  data '*'permission denied (EACCES)'*'-- probe liveness, 20'* ]] &&
+	pass "pod 0 restarted: its last state's message is the probe's report" ||
+	fail "pod 0 restarted: its last state's message is the probe's report" "'$last'"
 [ "$(restarts 1)" = 0 ] && [ "$(restarts 2)" = "$r2" ] &&
 	pass "pod 0's data directory inaccessible: only pod 0 restarted (pod 2's volume still full)" ||
 	fail "pod 0's data directory inaccessible: only pod 0 restarted" "pod 1: $(restarts 1), pod 2: $(restarts 2)"

@@ -25,6 +25,13 @@ size=$(stat -c %s "$TL")
 [ "$size" -le 4096 ] && [[ "$(tail -n 1 "$TL")" == "-- probe liveness, "* ]] &&
 	pass "termination log: 32 failures, cut at whole lines within the kubelet's 4096 bytes ($size)" ||
 	fail "termination log: bounded" "$size bytes, last line '$(tail -n 1 "$TL")'"
+# Outside Kubernetes there is no /dev/termination-log: none is made.
+if [ ! -e /dev/termination-log ]; then
+	run_probe --termination-log --http "http://127.0.0.1:1/" liveness
+	expect "termination log: the kubelet's path, not in Kubernetes" 1 'unhealthy: http "127.0.0.1:1/": *'
+	expect_true "termination log: ... makes no /dev/termination-log" test ! -e /dev/termination-log
+	expect_true "termination log: ... and says nothing of it" test ! -s "$T/err"
+fi
 printf '[probe]\ntermination_log = yes\n[tcp "t"]\naddress = 127.0.0.1:%s\n' "$P" >"$T/tl-yes.ini"
 run_probe -c "$T/tl-yes.ini" --check-config
 expect "termination log: [probe] termination_log = yes" 0 "*: ok, 1 check, deadline 1000ms"

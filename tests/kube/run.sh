@@ -76,6 +76,7 @@ wait_until test -e "$W/silent.ready"
 cat >"$W/etc/probe.ini" <<'EOT'
 [probe]
 timeout = 800ms
+termination_log = yes
 [http "app"]
 url = ${APP_URL}
 probes = liveness readiness startup
@@ -219,8 +220,9 @@ spec:
 EOT
 }
 
-# status POD CONTAINER FIELD: "ready", "restarts" or "started" from the
-# kubelet's view of the pod (its read-only port).
+# status POD CONTAINER FIELD: "ready", "restarts", "started" or "message"
+# (lastState.terminated.message) from the kubelet's view of the pod (its
+# read-only port).
 status() {
 	curl -fsS http://127.0.0.1:10255/pods 2>/dev/null | python3 -c '
 import json, sys
@@ -230,6 +232,9 @@ for p in json.load(sys.stdin).get("items", []):
         continue
     for c in p.get("status", {}).get("containerStatuses", []):
         if c["name"] == ctr:
+            if field == "message":
+                print(c.get("lastState", {}).get("terminated", {}).get("message", ""))
+                continue
             v = {"ready": c.get("ready"), "restarts": c.get("restartCount"),
                  "started": c.get("started")}[field]
             print(str(v).lower())
@@ -296,6 +301,7 @@ scenarios() {
 	kill -STOP "$(app_pid "$tag")"
 	until_status "$who: a hung app is restarted by liveness" 30 "$pod" app restarts $((before + 1))
 	log_has "$who: the kubelet's event says why" "Liveness probe for \"$pod.*app.*failed (failure): $live"
+	why_after_restart "$who" "$pod"
 	until_status "$who: ready again after the restart" 60 "$pod" app ready true
 	before=$(status "$pod" app restarts)
 	mount -o remount,ro "$vol"
@@ -306,6 +312,24 @@ scenarios() {
 		fail "$who: no restart for a readiness failure" "restarts $(status "$pod" app restarts)"
 	mount -o remount,rw "$vol"
 	until_status "$who: ready again once the volume is writable" 20 "$pod" app ready true
+}
+# why_after_restart WHO POD: what says why the app was restarted, after it
+# was. Exec probes: the probe's termination log became the last state's
+# message (kubectl describe: Last State: Terminated, Message). The sidecar:
+# its log (kubectl logs -c probe) holds the change of liveness.
+why_after_restart() {
+	local msg log
+	if [ "$1" = exec ]; then
+		msg=$(status "$2" app message)
+		[[ "$msg" == 'unhealthy: http "app": timed out after 800ms'*'FAIL  http '*'-- probe liveness, 20'* ]] &&
+			pass "exec: after the restart, the last state's message says why" ||
+			fail "exec: after the restart, the last state's message says why" "'$msg'"
+		return
+	fi
+	log=$(cat /var/log/pods/default_"$2"_*/probe/0.log 2>/dev/null)
+	[[ "$log" == *' liveness http "app": healthy -> unhealthy ('*'timed out after'* ]] &&
+		pass "sidecar: after the restart, its log says why" ||
+		fail "sidecar: after the restart, its log says why" "$(printf '%s\n' "$log" | tail -n 5)"
 }
 scenarios exec exec-probes exec-pod "$W/vol-exec" \
 	'unhealthy: http "app": timed out after 800ms' \

@@ -38,32 +38,18 @@ write_file(const char *text, size_t len)
 	fclose(f);
 }
 
-struct source {
-	const char *path;
-	const struct config_args *args;
-};
-
-static int
-source_load(struct config *cfg, const char *text, size_t len, void *arg,
-    char *e, size_t elen)
-{
-	const struct source *src = arg;
-
-	return config_load_text(cfg, src->path, text, len, src->args, e, elen);
-}
 
 /* As main loads: the command line checked, the file read, then parsed. */
 static int
 load_file(struct config *cfg, const char *file, const struct config_args *args,
     char *e, size_t elen)
 {
-	struct source s = { file, args };
-	struct config_source src = { file, source_load, &s };
+	struct config_source src = { file, args };
 	char *text;
 	size_t len;
 	int r;
 
-	r = config_source_load(&src, args, cfg, &text, &len, e, elen);
+	r = config_source_load(&src, cfg, &text, &len, e, elen);
 	free(text);
 	return r;
 }

@@ -56,7 +56,7 @@ TestSuite(report, .init = setup);
 
 Test(report, healthy_text)
 {
-	struct report r = { REPORT_TEXT, 0, KIND_READINESS, 4.4 };
+	struct report r = { .format = REPORT_TEXT, .verbose = 0, .kind = KIND_READINESS, .duration_ms = 4.4 };
 	char *out = render(&r);
 
 	cr_expect_str_eq(out,
@@ -69,7 +69,7 @@ Test(report, healthy_text)
 
 Test(report, unhealthy_text_leads_with_the_first_failure)
 {
-	struct report r = { REPORT_TEXT, 1, KIND_ALL, 500 };
+	struct report r = { .format = REPORT_TEXT, .verbose = 1, .kind = KIND_ALL, .duration_ms = 500 };
 	char *out;
 
 	checks[1].result.healthy = 0;
@@ -94,7 +94,7 @@ Test(report, unhealthy_text_leads_with_the_first_failure)
 
 Test(report, only_selected_checks_are_shown)
 {
-	struct report r = { REPORT_TEXT, 0, KIND_LIVENESS, 1 };
+	struct report r = { .format = REPORT_TEXT, .verbose = 0, .kind = KIND_LIVENESS, .duration_ms = 1 };
 	char *out;
 
 	checks[1].selected = 0;
@@ -108,7 +108,7 @@ Test(report, only_selected_checks_are_shown)
 
 Test(report, json)
 {
-	struct report r = { REPORT_JSON, 0, KIND_STARTUP, 4.44 };
+	struct report r = { .format = REPORT_JSON, .verbose = 0, .kind = KIND_STARTUP, .duration_ms = 4.44 };
 	char *out;
 
 	checks[2].selected = 0;
@@ -116,7 +116,7 @@ Test(report, json)
 	snprintf(checks[1].result.message, PROBE_MSG_MAX, "say \"no\"\\ \x01");
 	out = render(&r);
 	cr_expect_str_eq(out,
-	    "{\"kind\": \"startup\", \"healthy\": false, \"duration_ms\": 4.4, "
+	    "{\"version\": 1, \"kind\": \"startup\", \"healthy\": false, \"duration_ms\": 4.4, "
 	    "\"checks\": [{\"name\": \"time-server\", \"type\": \"http\", "
 	    "\"healthy\": true, \"duration_ms\": 2.0, \"message\": \"HTTP 200\"}, "
 	    "{\"name\": \"data\", \"type\": \"mount\", \"healthy\": false, "
@@ -126,13 +126,13 @@ Test(report, json)
 
 Test(report, json_verbose_adds_detail)
 {
-	struct report r = { REPORT_JSON, 1, KIND_ALL, 1 };
+	struct report r = { .format = REPORT_JSON, .verbose = 1, .kind = KIND_ALL, .duration_ms = 1 };
 	char *out;
 
 	checks[1].selected = checks[2].selected = 0;
 	out = render(&r);
 	cr_expect_str_eq(out,
-	    "{\"kind\": \"all\", \"healthy\": true, \"duration_ms\": 1.0, "
+	    "{\"version\": 1, \"kind\": \"all\", \"healthy\": true, \"duration_ms\": 1.0, "
 	    "\"checks\": [{\"name\": \"time-server\", \"type\": \"http\", "
 	    "\"healthy\": true, \"duration_ms\": 2.0, \"message\": \"HTTP 200\", "
 	    "\"detail\": \"GET http://x/: HTTP 200\"}]}\n");
@@ -174,7 +174,7 @@ render_wait(const struct report *r, const struct wait_progress *w)
 
 Test(report, wait_text)
 {
-	struct report r = { REPORT_TEXT, 0, KIND_ALL, 0 };
+	struct report r = { .format = REPORT_TEXT, .verbose = 0, .kind = KIND_ALL, .duration_ms = 0 };
 	struct wait_progress w = { WAIT_START, 0, 0, 300000, 1000, NULL, NULL, NULL, 0 };
 	char *out;
 
@@ -207,11 +207,11 @@ Test(report, wait_text)
 
 Test(report, wait_json)
 {
-	struct report r = { REPORT_JSON, 0, KIND_READINESS, 0 };
+	struct report r = { .format = REPORT_JSON, .verbose = 0, .kind = KIND_READINESS, .duration_ms = 0 };
 	struct wait_progress w = { WAIT_READY, 812.25, 3, 0, 0, NULL, NULL, NULL, 0 };
 	char *out = render_wait(&r, &w);
 
-	cr_expect_str_eq(out, "{\"event\": \"ready\", \"kind\": \"readiness\", "
+	cr_expect_str_eq(out, "{\"version\": 1, \"event\": \"ready\", \"kind\": \"readiness\", "
 	    "\"healthy\": true, \"elapsed_ms\": 812.2, \"runs\": 3}\n");
 	free(out);
 }
