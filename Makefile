@@ -62,7 +62,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/cli.c probe/once.c probe/termination.c probe/validate.c \
 	probe/process.c \
 	probe/config.c probe/check.c probe/parse.c probe/util.c probe/checks.c \
-	probe/run.c probe/guard.c probe/sandbox.c probe/report.c probe/report_config.c \
+	probe/run.c probe/guard.c probe/sandbox.c probe/seccomp.c probe/landlock.c probe/report.c probe/report_config.c \
 	probe/json.c probe/lint.c \
 	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \

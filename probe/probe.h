@@ -5,8 +5,6 @@
 
 #include <stddef.h>
 
-#include "sandbox.h"
-
 #define PROBE_VERSION "0.1.0"
 
 /* Exit codes. Never 2: Docker's HEALTHCHECK reserves it. */
@@ -48,6 +46,15 @@ struct check_result {
 };
 
 struct check_type;
+struct sandbox_rules;	/* sandbox.h */
+
+/* What a check's process does, which decides its sandbox (sandbox.h). */
+enum sandbox_class {
+	SANDBOX_NET,		/* network checks: sockets, name lookup, TLS files */
+	SANDBOX_MOUNT,		/* reading the mount table, statfs */
+	SANDBOX_WRITABLE,	/* files in one directory, statfs */
+	SANDBOX_FILES		/* reading a few files: certificates, keys */
+};
 
 struct check {
 	const struct check_type *type;

@@ -74,7 +74,7 @@ static int
 enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 {
 	struct sandbox_rules rules;
-	char err[200];
+	char err[PROBE_MSG_MAX];
 
 	if (!c->sandbox)
 		return 0;
@@ -84,7 +84,7 @@ enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 		c->type->sandbox(c, &rules);
 	if (sandbox_enter(&rules, wfd, err, sizeof(err)) == 0)
 		return 0;
-	result_set(r, PROBE_UNHEALTHY, "cannot enter its sandbox: %s", err);
+	result_set(r, PROBE_UNHEALTHY, "%s", err);
 	return -1;
 }
 
@@ -92,6 +92,7 @@ static void __attribute__((noreturn))
 child(const struct check *c, long budget, int wfd, int guard, pid_t parent)
 {
 	struct check_result r;
+	char err[PROBE_MSG_MAX];
 	sigset_t none;
 	int keep[2] = { wfd, guard };
 
@@ -108,8 +109,8 @@ child(const struct check *c, long budget, int wfd, int guard, pid_t parent)
 	sigemptyset(&none);	/* probe wait blocks SIGTERM for its signalfd */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&r, 0, sizeof(r));
-	if (sandbox_drop_caps(c->type->sandbox_class) != 0)
-		result_set(&r, PROBE_UNHEALTHY, "cannot drop its capabilities");
+	if (sandbox_drop_caps(c->type->sandbox_class, err, sizeof(err)) != 0)
+		result_set(&r, PROBE_UNHEALTHY, "%s", err);
 	else if (enter_sandbox(c, wfd, &r) == 0) {
 #ifdef PROBE_TEST_HOOKS
 		test_escape(c, wfd);

@@ -1,20 +1,16 @@
 /*
  * sandbox.h: what a check's process may still do once it runs: a seccomp
- * filter of the system calls its kind of check makes, Landlock rules for
- * the files it reads and writes (where the kernel has Landlock), and
- * resource limits.
+ * filter of the system calls its kind of check makes (seccomp.h), Landlock
+ * rules for the files it reads and writes and the ports it connects to,
+ * where the kernel has Landlock (landlock.h), resource limits and no
+ * capabilities but those it needs.
  */
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
 #include <stddef.h>
 
-enum sandbox_class {
-	SANDBOX_NET,		/* network checks: sockets, name lookup, TLS files */
-	SANDBOX_MOUNT,		/* reading the mount table, statfs */
-	SANDBOX_WRITABLE,	/* files in one directory, statfs */
-	SANDBOX_FILES		/* reading a few files: certificates, keys */
-};
+#include "probe.h"	/* enum sandbox_class */
 
 #define SANDBOX_MAX_FILES 8
 #define SANDBOX_MAX_PORTS 4
@@ -43,12 +39,9 @@ void sandbox_add_peer(struct sandbox_rules *r, const char *host, unsigned port);
  * (bounding, ambient, inheritable, permitted and effective sets): a check
  * run as root keeps at most reading (and, for writable, writing) files
  * whatever their owner, which Landlock confines to its own paths. Nothing
- * to do for other users. Returns 0, or -1 when it could not be done.
+ * to do for other users. Returns 0, or -1 with err filled.
  */
-int sandbox_drop_caps(enum sandbox_class cls);
-
-/* The Landlock ABI version of the running kernel, 0 if it has none. */
-int sandbox_landlock_abi(void);
+int sandbox_drop_caps(enum sandbox_class cls, char *err, size_t errlen);
 
 /* What sandbox_enter() gets here, for -v and --check-config: "seccomp and
  * Landlock (ABI 4)", "seccomp only: no Landlock in this kernel", ...
@@ -65,13 +58,5 @@ const char *sandbox_describe(char *buf, size_t len);
  */
 int sandbox_enter(const struct sandbox_rules *r, int report_fd, char *err,
     size_t errlen);
-
-/* 1 if the filter of class cls lets the system call named name through
- * (perhaps only with some arguments, or failing with ENOSYS so that libc
- * falls back), 0 if it traps it or the name is unknown here. */
-int sandbox_allows(enum sandbox_class cls, const char *name);
-
-/* The name of system call nr on this architecture, or NULL. */
-const char *sandbox_syscall_name(long nr);
 
 #endif

@@ -15,13 +15,14 @@
 
 #include "probe.h"
 #include "sandbox.h"
+#include "seccomp.h"
 
 Test(sandbox, names_system_calls)
 {
-	cr_expect_str_eq(sandbox_syscall_name(SYS_execve), "execve");
-	cr_expect_str_eq(sandbox_syscall_name(SYS_socket), "socket");
-	cr_expect_str_eq(sandbox_syscall_name(SYS_ptrace), "ptrace");
-	cr_expect_null(sandbox_syscall_name(-1));
+	cr_expect_str_eq(seccomp_syscall_name(SYS_execve), "execve");
+	cr_expect_str_eq(seccomp_syscall_name(SYS_socket), "socket");
+	cr_expect_str_eq(seccomp_syscall_name(SYS_ptrace), "ptrace");
+	cr_expect_null(seccomp_syscall_name(-1));
 }
 
 /* A mount check's process that opens a socket: its sandbox reports it over
@@ -84,7 +85,7 @@ expect_list_allowed(const char *libc)
 			seen++;
 			for (word = strtok_r(line + n + 1, " ", &save); word != NULL;
 			    word = strtok_r(NULL, " ", &save))
-				cr_expect(sandbox_allows(classes[i].cls, word),
+				cr_expect(seccomp_allows(classes[i].cls, word),
 				    "%s: %s: %s is not allowed", path,
 				    classes[i].name, word);
 		}
@@ -106,11 +107,11 @@ Test(sandbox, what_musl_calls_is_allowed)
 
 Test(sandbox, allows)
 {
-	cr_expect(sandbox_allows(SANDBOX_NET, "socket"));
-	cr_expect_not(sandbox_allows(SANDBOX_MOUNT, "socket"));
-	cr_expect(sandbox_allows(SANDBOX_WRITABLE, "unlinkat"));
-	cr_expect_not(sandbox_allows(SANDBOX_NET, "execve"));
-	cr_expect_not(sandbox_allows(SANDBOX_NET, "no_such_call"));
+	cr_expect(seccomp_allows(SANDBOX_NET, "socket"));
+	cr_expect_not(seccomp_allows(SANDBOX_MOUNT, "socket"));
+	cr_expect(seccomp_allows(SANDBOX_WRITABLE, "unlinkat"));
+	cr_expect_not(seccomp_allows(SANDBOX_NET, "execve"));
+	cr_expect_not(seccomp_allows(SANDBOX_NET, "no_such_call"));
 }
 
 /* What a network check's process gets for each attempt: 0 when the call
