@@ -99,9 +99,9 @@ tcp_run(const struct check *c, long timeout_ms, struct check_result *res)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
 	if ((r = getaddrinfo(t->host, t->port, &hints, &list)) == EAI_SYSTEM)
-		return result_sys(res, errno, "cannot resolve '%s'", t->host);
+		return result_sys(res, errno, "cannot resolve host '%s'", t->host);
 	if (r != 0)
-		return result_set(res, PROBE_UNHEALTHY, "cannot resolve '%s': %s",
+		return result_set(res, PROBE_UNHEALTHY, "cannot resolve host '%s': %s",
 		    t->host, gai_strerror(r));
 	ret = PROBE_UNHEALTHY;
 	for (ai = list; ai != NULL; ai = ai->ai_next) {

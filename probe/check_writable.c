@@ -194,7 +194,7 @@ write_test(const char *path, int dirfd, int fd, char *name,
     struct check_result *res)
 {
 	char out[TEST_SIZE], in[TEST_SIZE];
-	const char *step = "write";
+	const char *step = "cannot write its test file";
 	size_t i, seed = (size_t)getpid();	/* runs at once write different data */
 	ssize_t n;
 
@@ -205,10 +205,10 @@ write_test(const char *path, int dirfd, int fd, char *name,
 			errno = ENOSPC;
 		goto fail;
 	}
-	step = "fsync";
+	step = "cannot sync its test file";
 	if (fsync(fd) != 0)
 		goto fail;
-	step = "read back";
+	step = "cannot read its test file back";
 	if ((n = pread(fd, in, sizeof(in), 0)) != (ssize_t)sizeof(in)) {
 		if (n >= 0)
 			errno = EIO;
@@ -217,7 +217,7 @@ write_test(const char *path, int dirfd, int fd, char *name,
 	if (memcmp(in, out, sizeof(in)) != 0)
 		return result_set(res, PROBE_UNHEALTHY,
 		    "%s: data read back differs from data written", path);
-	step = "unlink";
+	step = "cannot remove its test file";
 	if (unlinkat(dirfd, name, 0) != 0)
 		goto fail;
 	name[0] = '\0';
@@ -239,7 +239,7 @@ writable_run(const struct check *c, long timeout_ms, struct check_result *res)
 		return result_sys(res, errno, "%s", w->path);
 	name[0] = '\0';
 	if (fstatvfs(dirfd, &sv) != 0)
-		ret = result_sys(res, errno, "%s: statfs", w->path);
+		ret = result_sys(res, errno, "%s: cannot read its free space", w->path);
 	else if ((ret = check_space(w, &sv, write_only, res)) != PROBE_HEALTHY)
 		;
 	else if ((fd = take_slot(dirfd, name, sizeof(name))) < 0 && errno == EBUSY)

@@ -57,29 +57,29 @@ install_self(const char *dir, const char *argv0, char *msg, size_t len)
 		return -1;
 	}
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		sys_error(msg, len, errno, "install: %s", dir);
+		sys_error(msg, len, errno, "install: %s: cannot open", dir);
 		goto out;
 	}
 	snprintf(tmp, sizeof(tmp), ".probe.tmp.%ld", (long)getpid());
-	step = "create";
+	step = "cannot create a file";
 	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0700)) < 0)
 		goto fail;
-	step = "write";
+	step = "cannot write it";
 	if (copy_all(src, fd, &size) != 0)
 		goto fail;
-	step = "chmod";
+	step = "cannot make it executable";
 	if (fchmod(fd, 0755) != 0)
 		goto fail;
-	step = "fsync";
+	step = "cannot sync it";
 	if (fsync(fd) != 0)
 		goto fail;
-	step = "close";
+	step = "cannot close it";
 	ret = close(fd);
 	fd = -1;
 	if (ret != 0)
 		goto fail;
-	step = "rename";
+	step = "cannot rename it to " INSTALL_NAME;
 	if (renameat(dirfd, tmp, dirfd, INSTALL_NAME) != 0)
 		goto fail;
 	fsync(dirfd);

@@ -132,14 +132,14 @@ job_start(struct job *j, double now)
 	if (j->c->guard != NULL && (guard = guard_take(j->c->guard)) == GUARD_BUSY)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0) {
-		result_sys(&j->c->result, errno, "cannot start: pipe");
+		result_sys(&j->c->result, errno, "cannot make its result pipe");
 		goto fail;
 	}
 	j->start = now;
 	if (!j->waited)	/* started at once: its whole budget from now */
 		j->end = now + (double)j->budget;
 	if ((j->pid = fork()) < 0) {
-		result_sys(&j->c->result, errno, "cannot start: fork");
+		result_sys(&j->c->result, errno, "cannot start its process");
 		close(p[0]);
 		close(p[1]);
 		goto fail;
@@ -436,7 +436,7 @@ run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
 		r = poll(pfd, np + 1, wait);
 		now = now_ms();
 		if (r < 0 && errno != EINTR) {
-			sys_error(err, errlen, errno, "poll");
+			sys_error(err, errlen, errno, "cannot wait for the checks");
 			jobs_cancel(jobs, n, now);
 			ret = PROBE_ERROR;
 			break;

@@ -200,7 +200,7 @@ signals_and_watch(struct server *s, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &s->signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((s->signal_fd = signalfd(-1, &s->signals, SFD_CLOEXEC)) < 0) {
-		sys_error(err, errlen, errno, "serve: signalfd");
+		sys_error(err, errlen, errno, "serve: cannot watch for signals");
 		return -1;
 	}
 	if (s->params->src->path != NULL &&

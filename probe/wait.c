@@ -153,7 +153,7 @@ wait_checks(struct config *cfg, const struct wait_options *o, FILE *out,
 	 * the exit status into a death by signal. */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
 	    (w.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-		sys_error(err, errlen, errno, "signalfd");
+		sys_error(err, errlen, errno, "wait: cannot watch for signals");
 		return PROBE_ERROR;
 	}
 	w.t0 = now_ms();

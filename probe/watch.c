@@ -54,7 +54,7 @@ watch_open(const char *path, char *err, size_t errlen)
 
 	split(path, dir, sizeof(dir));
 	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
-		sys_error(err, errlen, errno, "%s: cannot watch for changes: inotify", path);
+		sys_error(err, errlen, errno, "%s: cannot watch for changes", path);
 		return -1;
 	}
 	if (inotify_add_watch(fd, dir, WATCH_MASK) < 0) {

@@ -160,7 +160,7 @@ run_probe install /shared
 expect "probe install into a volume (as uid 65532)" 0 "installed /shared/probe (* bytes)"
 RUN_AS=(podman run --rm -v "$T/shared:/shared:ro")
 run_probe install /shared
-expect "probe install into a read-only volume" 3 "probe: install: /shared: create: read-only file system (EROFS)"
+expect "probe install into a read-only volume" 3 "probe: install: /shared: cannot create a file: read-only file system (EROFS)"
 
 # The installed copy inside another image, the way an init container hands
 # it to the app container through an emptyDir.

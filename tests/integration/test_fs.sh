@@ -72,7 +72,7 @@ fs_case "writable: read-only mount" 1 \
 	writable "$T/ro"
 dd if=/dev/zero of="$T/full/fill" bs=4k count=100 2>/dev/null
 fs_case "writable: full filesystem" 1 \
-	"unhealthy: writable \"data\": $T/full: write: no space left on device (ENOSPC)" "" writable "$T/full"
+	"unhealthy: writable \"data\": $T/full: cannot write its test file: no space left on device (ENOSPC)" "" writable "$T/full"
 fs_case "writable: below min_free" 1 \
 	"unhealthy: writable \"data\": $V: * MiB free, below min_free 100.0 MiB" "" writable "$V" "min_free = 100MiB"
 fs_case "writable: below min_free percent" 1 \

@@ -22,9 +22,9 @@ run_probe install "$T/inst"
 expect "install over an earlier copy" 0 "installed $T/inst/probe (* bytes)"
 
 run_probe install "$T/nonexistent"
-expect "install: missing directory" 3 "probe: install: $T/nonexistent: no such file or directory (ENOENT)"
+expect "install: missing directory" 3 "probe: install: $T/nonexistent: cannot open: no such file or directory (ENOENT)"
 run_probe install "$T/inst/probe"
-expect "install: not a directory" 3 "probe: install: $T/inst/probe: not a directory (ENOTDIR)"
+expect "install: not a directory" 3 "probe: install: $T/inst/probe: cannot open: not a directory (ENOTDIR)"
 run_probe install
 expect "install without DIR" 3 "probe: usage: probe install DIR"
 
@@ -34,10 +34,10 @@ if [ -n "${PROBE_TEST_NS:-}" ]; then
 	mount -t tmpfs -o size=64k tmpfs "$T/inst-full"
 	run_probe install "$T/inst-ro"
 	expect "install: read-only directory" 3 \
-		"probe: install: $T/inst-ro: create: read-only file system (EROFS)"
+		"probe: install: $T/inst-ro: cannot create a file: read-only file system (EROFS)"
 	run_probe install "$T/inst-full"
 	expect "install: full filesystem" 3 \
-		"probe: install: $T/inst-full: write: no space left on device (ENOSPC)"
+		"probe: install: $T/inst-full: cannot write it: no space left on device (ENOSPC)"
 	[ -z "$(ls -A "$T/inst-full")" ] && pass "install: no partial file is left behind" ||
 		fail "install: no partial file is left behind" "$(ls -la "$T/inst-full")"
 else
