@@ -59,7 +59,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SANFLAGS) $(LIBS_CFLAGS)
 	$(HOOKS_CFLAGS) -Iprobe -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-SRCS = probe/main.c probe/cli.c probe/once.c probe/termination.c probe/validate.c \
+SRCS = probe/main.c probe/cli.c probe/help.c probe/once.c probe/termination.c probe/validate.c \
 	probe/process.c \
 	probe/config.c probe/check.c probe/parse.c probe/util.c probe/checks.c \
 	probe/run.c probe/guard.c probe/sandbox.c probe/seccomp.c probe/landlock.c probe/report.c probe/report_config.c \

@@ -57,19 +57,85 @@ check_set_key(struct check *c, const char *key, const char *value, char *err,
 	return r;
 }
 
-/* 1 if one of the keys in alts ("a" or "a|b") is one of the n keys of set. */
-static int
-any_key_in(const char *alts, const char *const *set, size_t n)
+const struct check_key *
+check_key_at(const struct check_type *ct, size_t i)
 {
-	size_t i, len;
-	const char *p;
+	size_t n;
 
-	for (p = alts; *p != '\0'; p += len + (p[len] == '|')) {
-		len = strcspn(p, "|");
-		for (i = 0; i < n; i++)
-			if (strlen(set[i]) == len && strncmp(set[i], p, len) == 0)
-				return 1;
+	for (n = 0; ct->keys != NULL && ct->keys[n].name != NULL; n++)
+		if (n == i)
+			return &ct->keys[n];
+	i -= n;
+	for (n = 0; ct->shared_keys != NULL && ct->shared_keys[n].name != NULL; n++)
+		if (n == i)
+			return &ct->shared_keys[n];
+	return NULL;
+}
+
+const struct check_key *
+check_key_find(const struct check_type *ct, const char *name)
+{
+	const struct check_key *k;
+	size_t i;
+
+	for (i = 0; (k = check_key_at(ct, i)) != NULL; i++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+const char *
+check_keys_list(const struct check_type *ct, char *buf, size_t len)
+{
+	const struct check_key *k;
+	size_t i, n;
+
+	n = (size_t)snprintf(buf, len, "%s", CHECK_COMMON_KEYS);
+	for (i = 0; (k = check_key_at(ct, i)) != NULL && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s", k->name);
+	return buf;
+}
+
+/* 1 if name is one of the n keys of set. */
+static int
+key_in(const char *name, const char *const *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(set[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first required key of c's type that set lacks, with (KEY_ONE_OF)
+ * its alternative, into err; returns 0 if none lacks. */
+static int
+missing_key(const struct check_type *ct, const char *const *set, size_t n,
+    char *err, size_t errlen)
+{
+	const struct check_key *k, *other = NULL;
+	size_t i;
+	int one_of = 0;
+
+	for (i = 0; (k = check_key_at(ct, i)) != NULL; i++) {
+		if ((k->flags & KEY_REQUIRED) && !key_in(k->name, set, n)) {
+			snprintf(err, errlen, "missing required key '%s'", k->name);
+			return -1;
+		}
+		if (k->flags & KEY_ONE_OF) {
+			if (key_in(k->name, set, n))
+				one_of = 1;
+			else if (other == NULL)
+				other = k;
+		}
 	}
+	for (i = 0; !one_of && other != NULL && (k = check_key_at(ct, i)) != NULL; i++)
+		if ((k->flags & KEY_ONE_OF) && k != other) {
+			snprintf(err, errlen, "missing required key '%s' (or %s)",
+			    other->name, k->name);
+			return -1;
+		}
 	return 0;
 }
 
@@ -77,41 +143,18 @@ int
 check_complete(struct check *c, const char *const *set, size_t n, char *err,
     size_t errlen)
 {
-	const char *p = c->type->required;
-	char word[64], *bar;
-
-	while (p != NULL && next_word(&p, word, sizeof(word)) == 1) {
-		if (any_key_in(word, set, n))
-			continue;
-		if ((bar = strchr(word, '|')) != NULL) {
-			*bar = '\0';
-			snprintf(err, errlen, "missing required key '%s' (or %s)", word,
-			    bar + 1);
-		} else
-			snprintf(err, errlen, "missing required key '%s'", word);
+	if (missing_key(c->type, set, n, err, errlen) != 0)
 		return -1;
-	}
 	if (c->type->flags & CHECK_ON_PATH)
 		c->guard = c->target;
 	return c->type->finish != NULL ? c->type->finish(c, err, errlen) : 0;
 }
 
-/* 1 if key is one of the words of list. */
-static int
-word_in(const char *list, const char *key)
-{
-	char word[64];
-
-	while (list != NULL && next_word(&list, word, sizeof(word)) == 1)
-		if (strcmp(word, key) == 0)
-			return 1;
-	return 0;
-}
-
 int
 check_takes_key(const struct check_type *ct, const char *key)
 {
-	return word_in(CHECK_COMMON_KEYS, key) || word_in(ct->keys, key);
+	return strcmp(key, "probes") == 0 || strcmp(key, "timeout") == 0 ||
+	    check_key_find(ct, key) != NULL;
 }
 
 void

@@ -38,6 +38,17 @@ int check_complete(struct check *c, const char *const *set, size_t n,
 /* 1 if the check type ct takes key (the keys every type has included). */
 int check_takes_key(const struct check_type *ct, const char *key);
 
+/* The i-th key of ct (its own, then its shared ones), or NULL past the
+ * last. */
+const struct check_key *check_key_at(const struct check_type *ct, size_t i);
+
+/* The key of ct named name, or NULL (probes and timeout are no type's). */
+const struct check_key *check_key_find(const struct check_type *ct,
+    const char *name);
+
+/* Every key ct takes, by spaces, probes and timeout first; returns buf. */
+const char *check_keys_list(const struct check_type *ct, char *buf, size_t len);
+
 /* Release c and all it holds; accepts NULL. */
 void check_free(struct check *c);
 

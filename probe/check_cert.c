@@ -104,13 +104,20 @@ static const struct check_option cert_options[] = {
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+static const struct check_key cert_keys[] = {
+	{ "path", "PATH", NULL, KEY_REQUIRED },
+	{ "key_file", "FILE", NULL, 0 },
+	{ "ca_file", "FILE", NULL, 0 },
+	{ "min_validity", "PERIOD", "0", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_cert = {
 	.name = "cert",
 	.summary = "a certificate file is valid, for min_validity more",
 	.target_key = "path",
 	.target_arg = "PATH",
-	.required = "path",
-	.keys = "path key_file ca_file min_validity",
+	.keys = cert_keys,
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_FILES,
 	.options = cert_options,

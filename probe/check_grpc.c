@@ -403,14 +403,23 @@ grpc_peer(const struct check *c, char *buf, size_t len)
 	return buf;
 }
 
+static const struct check_key grpc_keys[] = {
+	{ "address", "HOST:PORT", NULL, KEY_ONE_OF },
+	{ "unix_socket", "PATH", NULL, KEY_ONE_OF },
+	{ "service", "NAME", NULL, 0 },
+	{ "server_name", "NAME", NULL, 0 },
+	{ "tls", "yes|no", "no", 0 },
+	{ "header", "NAME: VALUE", NULL, KEY_REPEATABLE },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_grpc = {
 	.name = "grpc",
 	.summary = "grpc.health.v1.Health/Check answers SERVING (h2c)",
 	.target_key = "address",
 	.target_arg = "HOST:PORT",
-	.required = "address|unix_socket",
-	.repeatable = "header",
-	.keys = "address unix_socket service server_name tls header " CURLX_TLS_KEYS,
+	.keys = grpc_keys,
+	.shared_keys = curlx_tls_keys,
 	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct grpc_check),
 	.defaults = grpc_defaults,

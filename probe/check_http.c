@@ -665,15 +665,27 @@ http_peer(const struct check *c, char *buf, size_t len)
 	return url_host(h->url, 0, buf, len) == 0 ? buf : h->url;
 }
 
+static const struct check_key http_keys[] = {
+	{ "url", "URL", NULL, KEY_REQUIRED },
+	{ "expect_status", "LIST", "200-399", 0 },
+	{ "expect_body", "TEXT", NULL, 0 },
+	{ "expect_body_regex", "REGEX", NULL, 0 },
+	{ "expect_json", "POINTER == VALUE", NULL, KEY_REPEATABLE },
+	{ "method", "GET|HEAD", "GET", 0 },
+	{ "header", "NAME: VALUE", NULL, KEY_REPEATABLE },
+	{ "unix_socket", "PATH", NULL, 0 },
+	{ "follow_redirects", "same-host|yes|no", "same-host", 0 },
+	{ "server_name", "NAME", NULL, 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_http = {
 	.name = "http",
 	.summary = "GET URL, healthy on 200-399 (a bare URL is the same)",
 	.target_key = "url",
 	.target_arg = "URL",
-	.required = "url",
-	.repeatable = "header expect_json",
-	.keys = "url expect_status expect_body expect_body_regex expect_json method "
-	    "header unix_socket follow_redirects server_name " CURLX_TLS_KEYS,
+	.keys = http_keys,
+	.shared_keys = curlx_tls_keys,
 	.sandbox_class = SANDBOX_NET,
 	.options = http_options,
 	.inline_name = http_inline_name,

@@ -132,13 +132,19 @@ mount_sandbox(const struct check *c, struct sandbox_rules *r)
 	r->read[r->nread++] = MOUNTINFO_PATH;
 }
 
+static const struct check_key mount_keys[] = {
+	{ "path", "PATH", NULL, KEY_REQUIRED },
+	{ "fstype", "TYPE...", NULL, 0 },
+	{ "mode", "rw|ro|any", "any", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_mount = {
 	.name = "mount",
 	.summary = "PATH is a mount point, alive",
 	.target_key = "path",
 	.target_arg = "PATH",
-	.required = "path",
-	.keys = "path fstype mode",
+	.keys = mount_keys,
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_MOUNT,
 	.priv_size = sizeof(struct mount_check),

@@ -139,13 +139,17 @@ tcp_peer(const struct check *c, char *buf, size_t len)
 	return buf;
 }
 
+static const struct check_key tcp_keys[] = {
+	{ "address", "HOST:PORT", NULL, KEY_REQUIRED },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_tcp = {
 	.name = "tcp",
 	.summary = "a TCP connect succeeds",
 	.target_key = "address",
 	.target_arg = "HOST:PORT",
-	.required = "address",
-	.keys = "address",
+	.keys = tcp_keys,
 	.sandbox_class = SANDBOX_NET,
 	.priv_size = sizeof(struct tcp_check),
 	.set = tcp_set,

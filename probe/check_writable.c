@@ -276,13 +276,19 @@ writable_sandbox(const struct check *c, struct sandbox_rules *r)
 	r->read[r->nread++] = MOUNTINFO_PATH;
 }
 
+static const struct check_key writable_keys[] = {
+	{ "path", "PATH", NULL, KEY_REQUIRED },
+	{ "min_free", "SIZE", NULL, 0 },
+	{ "min_free_inodes", "COUNT", NULL, 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 const struct check_type check_writable = {
 	.name = "writable",
 	.summary = "a file can be written, read and removed in PATH",
 	.target_key = "path",
 	.target_arg = "PATH",
-	.required = "path",
-	.keys = "path min_free min_free_inodes",
+	.keys = writable_keys,
 	.flags = CHECK_ON_PATH,
 	.sandbox_class = SANDBOX_WRITABLE,
 	.priv_size = sizeof(struct writable_check),

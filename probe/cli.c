@@ -225,6 +225,21 @@ take_install(struct options *o, int argc, char **argv, int i, int options,
 	return 0;
 }
 
+/* help [TYPE]: the usage, or a check type's keys. */
+static int
+take_help(struct options *o, int argc, char **argv, int i, char *err,
+    size_t errlen)
+{
+	char types[128];
+
+	if (argc - i > 1)
+		return failf(err, errlen, "usage: probe help [TYPE]");
+	if (argc - i == 1 && (o->help_type = check_type_find(argv[i])) == NULL)
+		return failf(err, errlen, "no help on '%s' (probe help TYPE: %s)",
+		    argv[i], check_types_list(types, sizeof(types)));
+	return 0;
+}
+
 /* One operand: a bare URL or the KIND. */
 static int
 take_operand(struct options *o, const char *arg, int *kind_seen, char *err,
@@ -264,7 +279,7 @@ take_operands(struct options *o, int argc, char **argv, int i, int options,
 	if (take_command(o, argc, argv, &i) && o->command == CMD_INSTALL)
 		return take_install(o, argc, argv, i, options, err, errlen);
 	if (o->command == CMD_HELP)
-		return 0;
+		return take_help(o, argc, argv, i, err, errlen);
 	for (; i < argc; i++)
 		if (take_operand(o, argv[i], &kind_seen, err, errlen) != 0)
 			return -1;
@@ -384,7 +399,7 @@ cli_usage(FILE *out)
 "       probe serve [-c FILE] [CHECK...] [-l ADDR:PORT]\n"
 "       probe [-c FILE] [CHECK...] --check-config [--strict] [-o text|json]\n"
 "       probe install DIR\n"
-"       probe --help | --version\n"
+"       probe help [TYPE] | --help | --version\n"
 "\n"
 "Run health checks, from an INI config or the command line, and exit\n"
 "with the verdict.\n"

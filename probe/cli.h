@@ -16,6 +16,7 @@ struct options {
 	const char *config;
 	const char *listen;	/* serve -l */
 	const char *install_dir;	/* install DIR */
+	const struct check_type *help_type;	/* help TYPE, or NULL */
 	long timeout_ms;	/* -t; -1: the config's (wait: the default total) */
 	const char *timeout_arg;	/* -t as given, for messages */
 	long interval_ms;	/* wait -i; -1: the default */

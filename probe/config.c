@@ -391,13 +391,11 @@ reader(char *buf, int size, void *arg)
 static int
 key_seen(struct loader *ld, const char *key)
 {
-	const char *rep = ld->check ? ld->check->type->repeatable : NULL;
-	char word[32];
+	const struct check_key *k = ld->check ? check_key_find(ld->check->type, key) : NULL;
 	size_t i;
 
-	while (rep != NULL && next_word(&rep, word, sizeof(word)) == 1)
-		if (strcmp(word, key) == 0)
-			return 0;
+	if (k != NULL && (k->flags & KEY_REPEATABLE))
+		return 0;
 	for (i = 0; i < ld->nseen; i++) {
 		if (strcmp(ld->seen[i].name, key) == 0) {
 			loader_error(ld, ld->line,
@@ -418,7 +416,7 @@ key_seen(struct loader *ld, const char *key)
 static int
 set_check_key(struct loader *ld, const char *key, const char *value)
 {
-	char err[200];
+	char err[200], keys[600];
 	int r;
 
 	if (!check_takes_key(ld->check->type, key))
@@ -426,9 +424,7 @@ set_check_key(struct loader *ld, const char *key, const char *value)
 	else
 		r = check_set_key(ld->check, key, value, err, sizeof(err));
 	if (r == CHECK_UNKNOWN_KEY) {
-		snprintf(err, sizeof(err), "probes timeout %s", ld->check->type->keys ?
-		    ld->check->type->keys : "");
-		unknown_key(ld, key, err);
+		unknown_key(ld, key, check_keys_list(ld->check->type, keys, sizeof(keys)));
 		return 0;
 	}
 	if (r != 0) {

@@ -71,6 +71,16 @@ pem_check(const struct pem_key *k, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
+const struct check_key curlx_tls_keys[] = {
+	{ "tls_verify", "yes|no", "yes", 0 },
+	{ "tls_min_version", "1.2|1.3", "1.2", 0 },
+	{ "cert_min_validity", "PERIOD", NULL, 0 },
+	{ "ca_file", "FILE", CURLX_CA_BUNDLE, 0 },
+	{ "cert_file", "FILE", NULL, 0 },
+	{ "key_file", "FILE", NULL, 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 /* curlx_tls_set() with the key's name kept for curlx_tls_needs(). */
 static int tls_set(struct curlx_tls *t, int check_files, const char *key,
     const char *value, char *err, size_t errlen);

@@ -11,9 +11,12 @@
 #include "probe.h"
 
 #define CURLX_HEADERS_MAX 32
-/* The TLS keys of a check type that takes them (its keys in the table). */
-#define CURLX_TLS_KEYS "tls_verify tls_min_version cert_min_validity ca_file " \
-	"cert_file key_file"
+/* The CA bundle without ca_file: libcurl's, the same in both builds
+ * (Debian's libcurl; the static one is built with it). */
+#define CURLX_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+
+/* The TLS keys of a check type that takes them (its shared_keys). */
+extern const struct check_key curlx_tls_keys[];
 
 /* What every transfer of ours sets: no signals, errbuf (CURL_ERROR_SIZE),
  * one deadline for all of it, HTTP(S) only, no proxy, our user agent. */

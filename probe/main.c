@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "help.h"
 #include "config.h"
 #include "install.h"
 #include "once.h"
@@ -100,7 +101,10 @@ no_config(const struct options *o, char *argv0)
 	char msg[512];
 
 	if (o->command == CMD_HELP) {
-		cli_usage(stdout);
+		if (o->help_type != NULL)
+			help_type(stdout, o->help_type);
+		else
+			cli_usage(stdout);
 		return PROBE_HEALTHY;
 	}
 	if (o->command == CMD_VERSION) {

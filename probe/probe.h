@@ -101,6 +101,19 @@ struct check {
 			 * of one path are in flight at a time, hung ones
 			 * included */
 
+/* A key of a type's section, besides probes and timeout (every type's). */
+struct check_key {
+	const char *name;	/* "expect_status" */
+	const char *arg;	/* what its value is: "LIST", for help and docs */
+	const char *def;	/* its default, as a config would write it, or
+				 * NULL: none, or one the docs say in words */
+	unsigned flags;		/* KEY_* */
+};
+
+#define KEY_REQUIRED 1		/* every section of the type sets it */
+#define KEY_ONE_OF 2		/* required: it, or another KEY_ONE_OF key */
+#define KEY_REPEATABLE 4	/* may be set more than once */
+
 /* An option of the command line for the checks of one type:
  * --option VALUE sets key to VALUE in each of them. */
 struct check_option {
@@ -116,12 +129,9 @@ struct check_type {
 	const char *summary;	/* one line for --help */
 	const char *target_key;	/* what --NAME VALUE sets: "url" for --http */
 	const char *target_arg;	/* "URL", for --help */
-	const char *required;	/* keys the section must set, separated by
-				 * spaces; "a|b": one of a and b */
-	const char *repeatable;	/* keys that may appear more than once */
-	const char *keys;	/* every key it takes besides probes and timeout,
-				 * by spaces: for "did you mean", the docs and
-				 * their tests */
+	const struct check_key *keys;	/* its keys; ends with { NULL } */
+	const struct check_key *shared_keys;	/* keys it shares with other
+				 * types (curlx_tls_keys), or NULL */
 	unsigned flags;		/* CHECK_ON_PATH */
 	enum sandbox_class sandbox_class;
 	const struct check_option *options;	/* ends with { NULL } */

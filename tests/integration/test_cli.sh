@@ -197,3 +197,14 @@ DB_PASSWORD=1s DB_HOST='s3cr3t:x' run_probe -c "$T/env2.ini"
 expect "a bad address from \${VAR}" 3 "probe: $T/env2.ini:4: address: invalid address '\${DB_HOST}:5432'*"
 all=$OUT$ERR
 expect_true "... and its value appears nowhere" test "$all" = "${all//s3cr3t/}"
+
+# probe help TYPE: a type's keys from the table, for a shell without man.
+run_probe help grpc
+expect "help TYPE: the type's keys" 0 '[grpc "NAME"]: grpc.health.v1.Health/Check *'
+expect_line "help TYPE: a key with its alternative" "  address = HOST:PORT                   required, or unix_socket"
+expect_line "help TYPE: a shared key with its default" "  tls_verify = yes|no                   default yes"
+expect_line "help TYPE: its command-line options" "  --tls yes|no"
+run_probe help ftp
+expect "help TYPE: an unknown type" 3 "probe: no help on 'ftp' (probe help TYPE: http, tcp, mount, writable, grpc or cert)"
+run_probe help http tcp
+expect "help TYPE: one at a time" 3 "probe: usage: probe help [TYPE]"

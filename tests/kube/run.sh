@@ -326,7 +326,7 @@ why_after_restart() {
 			fail "exec: after the restart, the last state's message says why" "'$msg'"
 		return
 	fi
-	log=$(cat /var/log/pods/default_"$2"_*/probe/0.log 2>/dev/null)
+	log=$(cat /var/log/pods/default_"$2"-*/probe/0.log 2>/dev/null)	# a static pod: NAME-NODE
 	[[ "$log" == *' liveness http "app": healthy -> unhealthy ('*'timed out after'* ]] &&
 		pass "sidecar: after the restart, its log says why" ||
 		fail "sidecar: after the restart, its log says why" "$(printf '%s\n' "$log" | tail -n 5)"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "checks.h"
 #include "cli.h"
 #include "config.h"
@@ -41,7 +42,9 @@ Test(checks, every_type_is_whole)
 		cr_expect_not_null(t->run, "%s: run", t->name);
 		cr_expect_gt(t->priv_size, 0, "%s: priv_size", t->name);
 		cr_assert_not_null(t->target_key, "%s: target_key", t->name);
-		cr_expect_not_null(strstr(t->required, t->target_key),
+		cr_assert_not_null(check_key_find(t, t->target_key),
+		    "%s: its target key %s is not in its keys", t->name, t->target_key);
+		cr_expect(check_key_find(t, t->target_key)->flags & (KEY_REQUIRED | KEY_ONE_OF),
 		    "%s: its target key %s is not required", t->name, t->target_key);
 		cr_expect_eq(check_type_find(t->name), t);
 		for (co = t->options; co != NULL && co->option != NULL; co++)
@@ -50,6 +53,58 @@ Test(checks, every_type_is_whole)
 	}
 	cr_expect_gt(i, 0);
 	cr_expect_null(check_type_find("ftp"));
+}
+
+/* A value of what --TYPE takes, for a section that loads. */
+static const char *
+sample(const struct check_type *t)
+{
+	static const struct {
+		const char *arg, *value;
+	} samples[] = {
+		{ "URL", "http://127.0.0.1:1/" }, { "HOST:PORT", "127.0.0.1:1" },
+		{ "PATH", "/tmp" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		if (strcmp(samples[i].arg, t->target_arg) == 0)
+			return samples[i].value;
+	cr_assert_fail("%s: add a sample value of %s to sample() in test_checks.c",
+	    t->name, t->target_arg);
+	return NULL;
+}
+
+/* Every key of every type: what it takes is said, and its default, set
+ * as a config would, loads. */
+Test(checks, every_key_is_whole_and_its_default_loads)
+{
+	const struct check_key *k;
+	struct config cfg;
+	char text[512], err[512];
+	size_t i, j;
+
+	for (i = 0; check_types[i] != NULL; i++) {
+		const struct check_type *t = check_types[i];
+
+		for (j = 0; (k = check_key_at(t, j)) != NULL; j++) {
+			cr_expect(k->arg != NULL && k->arg[0] != '\0', "%s: %s: arg",
+			    t->name, k->name);
+			cr_expect_eq(check_key_find(t, k->name), k,
+			    "%s: key %s twice", t->name, k->name);
+			if (k->def == NULL)
+				continue;
+			/* a TLS key needs TLS where a type makes it optional */
+			snprintf(text, sizeof(text), "[%s \"a\"]\n%s = %s\n%s%s = %s\n",
+			    t->name, t->target_key, sample(t),
+			    check_key_find(t, "tls") != NULL && strcmp(k->name, "tls") != 0 ?
+			    "tls = yes\n" : "", k->name, k->def);
+			cr_expect_eq(config_load_text(&cfg, "F", text, strlen(text), NULL,
+			    err, sizeof(err)), 0, "%s: %s = %s: %s", t->name, k->name,
+			    k->def, err);
+			config_free(&cfg);
+		}
+	}
 }
 
 Test(checks, the_unknown_section_message_lists_every_type)
