@@ -177,6 +177,7 @@ monitoring:
 install-test: bin/probe
 	@d=$$(mktemp -d) && $(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
 	test -x $$d/usr/bin/probe && test -f $$d/usr/share/man/man1/probe.1 && \
+	test -f $$d/usr/share/man/man5/probe.ini.5 && \
 	$$d/usr/bin/probe --version >/dev/null && rm -rf $$d && \
 	echo "ok - make install honours DESTDIR and PREFIX"
 
@@ -327,9 +328,10 @@ demo: bin/probe
 	@examples/demo.sh bin/probe
 
 install: bin/probe
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 bin/probe $(DESTDIR)$(BINDIR)/probe
 	install -m 0644 docs/probe.1 $(DESTDIR)$(MANDIR)/man1/probe.1
+	install -m 0644 docs/probe.ini.5 $(DESTDIR)$(MANDIR)/man5/probe.ini.5
 
 clean:
 	rm -rf build bin dist

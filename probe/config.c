@@ -574,6 +574,8 @@ set_probe_key(struct loader *ld, const char *key, const char *value)
 		r = parse_duration(value, &ld->cfg->timeout_ms, err, sizeof(err));
 	else if (strcmp(key, "sandbox") == 0)
 		r = parse_bool(value, &ld->cfg->sandbox, err, sizeof(err));
+	else if (strcmp(key, "termination_log") == 0 && value[0] == '/')
+		r = set_string(&ld->cfg->termination_log, value, err, sizeof(err));
 	else if (strcmp(key, "termination_log") == 0) {
 		if ((r = parse_bool(value, &on, err, sizeof(err))) == 0)
 			r = set_string(&ld->cfg->termination_log, on ? TERMINATION_LOG_DEFAULT :

@@ -113,6 +113,7 @@ serve_history_note(struct kind_state *k, size_t index, int from)
 	struct check_stat *st = &k->stats[index];
 	struct serve_change c;
 	double now = now_ms();
+	unsigned folded = 0;
 
 	change_of(k, index, from, &c);
 	pthread_mutex_lock(&h->mu);
@@ -127,7 +128,12 @@ serve_history_note(struct kind_state *k, size_t index, int from)
 			st->folded_from = from;
 		return;
 	}
-	log_change(k->server, &c, 0);
+	if (st->folded > 0) {	/* folded before, not said yet: said with it */
+		c.from = st->folded_from;
+		folded = st->folded;
+		st->folded = 0;
+	}
+	log_change(k->server, &c, folded);
 	st->logged_ms = now;
 }
 

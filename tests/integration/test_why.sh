@@ -35,6 +35,11 @@ fi
 printf '[probe]\ntermination_log = yes\n[tcp "t"]\naddress = 127.0.0.1:%s\n' "$P" >"$T/tl-yes.ini"
 run_probe -c "$T/tl-yes.ini" --check-config
 expect "termination log: [probe] termination_log = yes" 0 "*: ok, 1 check, deadline 1000ms"
+expect_line "termination log: --check-config names it" "why        a failed liveness run's report to /dev/termination-log"
+printf '[probe]\ntermination_log = %s\n[tcp "t"]\naddress = 127.0.0.1:1\n' "$T/tl-path" >"$T/tl-path.ini"
+run_probe -c "$T/tl-path.ini" liveness
+expect "termination log: termination_log = PATH" 1 'unhealthy: tcp "t": *'
+expect_true "termination log: ... written there" grep -q '^-- probe liveness, ' "$T/tl-path"
 
 # ---- probe serve: the log, the history, the page ------------------------------
 # The app's state is what $T/state says (tests/helpers/httpd.py /state).
