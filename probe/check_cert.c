@@ -12,7 +12,7 @@
 #include "certs.h"
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 struct cert_check {

@@ -15,7 +15,7 @@
 #include "grpc.h"
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 #define GRPC_PATH "/grpc.health.v1.Health/Check"

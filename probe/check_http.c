@@ -14,7 +14,7 @@
 #include "expect.h"
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 #define BODY_MAX (10 * 1024)	/* as much body as the kubelet reads */
@@ -649,9 +649,9 @@ static const struct check_option http_options[] = {
 	{ "expect-body", "expect_body", "TEXT",
 	    "the body must contain TEXT, for every --http", 0 },
 	{ "expect-body-regex", "expect_body_regex", "REGEX",
-	    "the body must match REGEX (POSIX extended), for every --http", 0 },
+	    "the body must match REGEX (POSIX ERE), every --http", 0 },
 	{ "expect-json", "expect_json", "'POINTER == VALUE'",
-	    "a JSON body's value, such as '/status == \"UP\"' (!= too), for every --http", 1 },
+	    "a JSON value, '/status == \"UP\"' (or !=), every --http", 1 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -8,7 +8,7 @@
 #include "mountpoint.h"
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 enum mount_mode { MODE_ANY, MODE_RW, MODE_RO };

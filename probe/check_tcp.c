@@ -13,7 +13,7 @@
 
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 struct tcp_check {

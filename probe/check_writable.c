@@ -23,7 +23,7 @@
 #include "mountpoint.h"
 #include "parse.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 #define SLOTS (2 * PROBE_GUARD_SLOTS)	/* in use at once, and a spare each */

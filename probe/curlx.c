@@ -11,7 +11,7 @@
 
 #include "certs.h"
 #include "curlx.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "parse.h"
 #include "util.h"
 

@@ -16,7 +16,7 @@
 
 #include "landlock.h"
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "util.h"
 
 #ifndef SYS_landlock_create_ruleset

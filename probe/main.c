@@ -177,9 +177,12 @@ main(int argc, char **argv)
 	src.path = o.config;
 	src.args = &o.args;
 	loaded = config_source_load(&src, &cfg, &text, &len, err, sizeof(err)) == 0;
-	if (o.check_config)
-		ret = validate_config(&o, &cfg, o.config ? o.config : "command line",
+	if (o.check_config) {
+		struct validate_opts vo = { o.report.format, o.quiet, o.strict };
+
+		ret = validate_config(&vo, &cfg, o.config ? o.config : "command line",
 		    loaded ? NULL : err);
+	}
 	else if (!loaded)
 		ret = config_failed(&o, argc, found, &cfg, err, sizeof(err));
 	else

@@ -46,7 +46,7 @@ struct check_result {
 };
 
 struct check_type;
-struct sandbox_rules;	/* sandbox.h */
+struct sandbox_rules;	/* sandbox_rules.h */
 
 /* What a check's process does, which decides its sandbox (sandbox.h). */
 enum sandbox_class {

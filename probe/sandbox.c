@@ -6,7 +6,6 @@
  * resource limits, then Landlock (landlock.c: its files and ports) and
  * seccomp (seccomp.c: its system calls).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdint.h>
@@ -54,35 +53,6 @@ sandbox_describe(char *buf, size_t len)
 		sys_error(buf, len, e, "checks fail, set sandbox = no: seccomp "
 		    "filters are forbidden here");
 	return buf;
-}
-
-void
-sandbox_add_port(struct sandbox_rules *r, unsigned port)
-{
-	size_t i;
-
-	for (i = 0; i < r->nports; i++)
-		if (r->ports[i] == port)
-			return;
-	if (r->nports < SANDBOX_MAX_PORTS)
-		r->ports[r->nports++] = (unsigned short)port;
-}
-
-void
-sandbox_add_peer(struct sandbox_rules *r, const char *host, unsigned port)
-{
-	unsigned char addr[16];
-	char bare[64];
-	size_t n = strlen(host);
-
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(bare)) {
-		memcpy(bare, host + 1, n - 2);
-		bare[n - 2] = '\0';
-		host = bare;
-	}
-	sandbox_add_port(r, port);
-	if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1)
-		sandbox_add_port(r, 53);	/* DNS over TCP, for a long answer */
 }
 
 /* The capabilities a check of class cls keeps, as a mask. */

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "probe.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 #include "seccomp.h"
 #include "util.h"
 

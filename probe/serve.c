@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve.h"
 #include "serve_http.h"
 #include "serve_int.h"
 #include "util.h"

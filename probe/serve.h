@@ -4,19 +4,9 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "serve_params.h"
 
 struct server;
-
-struct serve_params {
-	struct config *cfg;		/* the first config; the caller frees it
-					 * after serve_free() */
-	const struct config_source *src;	/* to load it again */
-	const char *text;		/* what cfg was loaded from */
-	size_t len;
-	void (*log)(const char *line);	/* one line of the log, as it is
-					 * (stderr: kubectl logs) */
-};
 
 /*
  * Start serving the checks of sp->cfg on its [serve] address: one check

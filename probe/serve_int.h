@@ -14,7 +14,7 @@
 #include <microhttpd.h>
 
 #include "config.h"
-#include "serve.h"
+#include "serve_params.h"
 #include "serve_runner.h"
 
 #define NKINDS 3

@@ -6,7 +6,7 @@
 #include "validate.h"
 
 int
-validate_config(const struct options *o, struct config *cfg, const char *path,
+validate_config(const struct validate_opts *o, struct config *cfg, const char *path,
     const char *err)
 {
 	size_t warnings;
@@ -14,7 +14,7 @@ validate_config(const struct options *o, struct config *cfg, const char *path,
 	if (err == NULL)
 		lint_config(cfg);
 	warnings = cfg->notes != NULL ? cfg->notes->warnings : 0;
-	if (o->report.format == REPORT_JSON)
+	if (o->format == REPORT_JSON)
 		report_config_json(stdout, cfg, path, err);
 	else if (err != NULL && cfg->notes != NULL && cfg->notes->errors > 0) {
 		report_notes(stderr, cfg, 1);

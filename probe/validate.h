@@ -3,8 +3,15 @@
 #ifndef VALIDATE_H
 #define VALIDATE_H
 
-#include "cli.h"
 #include "config.h"
+#include "report.h"
+
+/* How --check-config reports. */
+struct validate_opts {
+	enum report_format format;
+	int quiet;		/* -q: no warnings, no listing */
+	int strict;		/* --strict: warnings fail */
+};
 
 /*
  * What --check-config says of cfg, loaded from path (or not: err says why,
@@ -12,7 +19,7 @@
  * text or JSON. Returns PROBE_HEALTHY; PROBE_UNHEALTHY with --strict when
  * there are warnings; PROBE_ERROR when it did not load.
  */
-int validate_config(const struct options *o, struct config *cfg,
+int validate_config(const struct validate_opts *o, struct config *cfg,
     const char *path, const char *err);
 
 #endif
