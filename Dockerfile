@@ -18,18 +18,17 @@ FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH=0
 WORKDIR /src
-COPY scripts/deps.sh scripts/
-RUN scripts/deps.sh build unit static && \
-    case "$TARGETARCH" in arm64) scripts/deps.sh aarch64 ;; arm) scripts/deps.sh armv7 ;; \
-    ppc64le|s390x) scripts/deps.sh "$TARGETARCH" ;; esac
+ARG TARGETVARIANT
+COPY scripts/deps.sh scripts/arch.sh scripts/arches scripts/
+# ARCH: the row of scripts/arches for the target platform.
+RUN a=${TARGETARCH:-$(dpkg --print-architecture)} && \
+    arch=$(scripts/arch.sh name platform "linux/$a${TARGETVARIANT:+/$TARGETVARIANT}" 2>/dev/null || \
+        scripts/arch.sh name platform "linux/$a") && \
+    echo "$arch" >/arch && scripts/deps.sh build unit static && \
+    if [ "$arch" != "$(uname -m)" ]; then scripts/deps.sh "$arch"; fi
 COPY . .
 RUN make -s unit && \
-    case "$TARGETARCH" in \
-    arm64) arch=aarch64 ;; arm) arch=armv7 ;; amd64|"") arch=x86_64 ;; \
-    ppc64le|s390x) arch=$TARGETARCH ;; \
-    *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; \
-    esac && \
-    ARCH=$arch SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe
+    ARCH=$(cat /arch) SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe
 
 FROM scratch
 LABEL org.opencontainers.image.title="probe" \

@@ -1,17 +1,20 @@
 # probe: a health-probe binary for Kubernetes.
 #   make            build bin/probe
 #   make demo       run it against the bundled example time server
-#   make test       unit and integration tests
+#   make test       unit and integration tests (about 2 minutes)
+#   make test-slow  the slow suites: swarms, crowds, reloads under load
+#   make lint       shellcheck, and the rooms' includes (HACKING.md)
 #   make check      the tests under ASan/UBSan, and valgrind on the main paths
 #   make static     bin/probe-static: fully static (musl), HTTP/HTTPS
 #   make static-test  the integration tests against bin/probe-static
 #   make static ARCH=aarch64, make static-test ARCH=aarch64  the same for arm64
-#     (ARCH=armv7: 32-bit ARM, armhf; ARCH=ppc64le: IBM Power; ARCH=s390x: IBM Z)
+#     (ARCH: a name of scripts/arches, the one list of architectures)
 #   make vm-test ARCH=aarch64  the arm64 probe and its sandbox on an arm64 kernel
-#     (qemu-system; the same for armv7, ppc64le and s390x)
+#     (qemu-system; every architecture but this machine's)
+#   make ci-arches  static-test, vm-test and repro-test of every architecture
 #   make repro-test two builds in two directories give the same bytes
-#   make release    dist/: static binaries for amd64, arm64, armv7, ppc64le and
-#                   s390x, SBOMs, SHA256SUMS
+#   make release    dist/: a static binary for every architecture, SBOMs,
+#                   SHA256SUMS
 #   make release-test  the same, checked (checksums, SBOM schema and contents)
 #   make deb        dist/probe_VERSION_ARCH.deb (dpkg-buildpackage, lintian)
 #   make deb-test   that package installed, used and removed in a clean Debian
@@ -62,7 +65,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 SRCS = probe/main.c probe/cli.c probe/help.c probe/once.c probe/termination.c probe/validate.c \
 	probe/process.c \
 	probe/config.c probe/check.c probe/parse.c probe/util.c probe/checks.c \
-	probe/run.c probe/guard.c probe/sandbox.c probe/seccomp.c probe/landlock.c probe/report.c probe/report_config.c \
+	probe/run.c probe/guard.c probe/sandbox.c probe/sandbox_rules.c probe/seccomp.c probe/landlock.c probe/report.c probe/report_config.c \
 	probe/json.c probe/lint.c \
 	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
 	probe/mountinfo.c probe/mountpoint.c \
@@ -84,7 +87,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test browser-test bench bench-node bench-serve fuzz
+	test-slow lint ci-arches static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test browser-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -156,10 +159,26 @@ HOOKS_PROBE = $(BUILD)/hooks/bin/probe
 hooks:
 	$(MAKE) -s HOOKS=1 BUILD=$(BUILD)/hooks $(HOOKS_PROBE)
 
+# SUITES: fast (tests/integration/test_*.sh), slow (slow_*.sh) or all.
+SUITES ?= fast
 integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS) $(SCHEMA_PEERS) hooks
-	PROBE_HOOKS=$(HOOKS_PROBE) HANGFS=$(HANGFS) RSS=$(RSS) tests/integration/run.sh $(PROBE)
+	PROBE_SUITES=$(SUITES) PROBE_HOOKS=$(HOOKS_PROBE) HANGFS=$(HANGFS) RSS=$(RSS) \
+		tests/integration/run.sh $(PROBE)
 
 test: unit integration install-test k8s-test
+
+# shellcheck of every script and suite (.shellcheckrc: the idioms it
+# leaves alone, and why), and the rooms of probe/ (HACKING.md).
+LINTED = scripts/*.sh tests/*.sh tests/*/*.sh bench/*.sh examples/demo.sh .ci/run
+lint:
+	@$(DEPS) lint
+	shellcheck $(LINTED)
+	python3 tests/lint/layers.py probe
+
+# What is slow and rarely broken: 200 probes at once and 1000 killed, a
+# crowd against serve, 200 reloads under load. CI runs it.
+test-slow:
+	$(MAKE) SUITES=slow integration
 
 k8s-test:
 	@$(DEPS) node monitoring
@@ -188,7 +207,7 @@ check: test-deps
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	PROBE_SANITIZED=1 ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
 	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
-		$(MAKE) SANITIZE=address,undefined integration
+		$(MAKE) SANITIZE=address,undefined SUITES=all integration
 	@# A report holding nothing but LeakSanitizer's "Unable to get registers
 	@# from thread N" (a thread exiting while it stops the world at exit:
 	@# libcurl's resolver thread left behind by a deadline) is not a finding.
@@ -201,8 +220,10 @@ check: test-deps
 	$(MAKE) $(PROBE)
 	tests/valgrind.sh $(PROBE)
 
-# ARCH=aarch64, armv7, ppc64le or s390x cross-compiles; its tests run the binary through
+# ARCH: a name of scripts/arches (the one list of architectures). Another
+# than this machine's cross-compiles; its tests run the binary through
 # qemu-user, registered with binfmt_misc (scripts/binfmt.sh, as root).
+ARCHES := $(shell scripts/arch.sh names)
 NATIVE_ARCH := $(shell uname -m)
 ARCH ?= $(NATIVE_ARCH)
 ifeq ($(ARCH),$(NATIVE_ARCH))
@@ -218,8 +239,8 @@ static:
 
 static-test: static $(HANGFS) $(RSS) $(GRPC_PEERS) $(SCHEMA_PEERS)
 	ARCH=$(ARCH) HOOKS=1 scripts/build-static.sh $(STATIC_BIN)-hooks
-	$(STATIC_RUN) PROBE_HOOKS=$(STATIC_BIN)-hooks HANGFS=$(HANGFS) RSS=$(RSS) \
-		tests/integration/run.sh $(STATIC_BIN)
+	$(STATIC_RUN) PROBE_SUITES=all PROBE_HOOKS=$(STATIC_BIN)-hooks HANGFS=$(HANGFS) \
+		RSS=$(RSS) tests/integration/run.sh $(STATIC_BIN)
 
 # The static probe of ARCH on a real kernel of that architecture, under
 # qemu-system: the sandbox (seccomp, Landlock) as users get it.
@@ -231,12 +252,19 @@ vm-test: static
 repro-test:
 	tests/repro.sh $(ARCH)
 
-# dist/: the static binaries for linux/amd64, linux/arm64, linux/arm/v7,
-# linux/ppc64le and linux/s390x, the SBOM of each (CycloneDX,
-# NAME.cdx.json) and SHA256SUMS; none may exceed 1 MiB.
-RELEASE_ARCHES = x86_64 aarch64 armv7 ppc64le s390x
+# Every architecture of scripts/arches: its suite (under qemu-user where
+# it is foreign), its kernel (qemu-system), its reproducibility.
+ci-arches:
+	for a in $(ARCHES); do \
+		$(MAKE) static-test ARCH=$$a || exit 1; \
+		[ $$a = $(NATIVE_ARCH) ] || $(MAKE) vm-test ARCH=$$a || exit 1; \
+	done
+	for a in $(ARCHES); do $(MAKE) repro-test ARCH=$$a || exit 1; done
+
+# dist/: the static binary of every architecture, the SBOM of each
+# (CycloneDX, NAME.cdx.json) and SHA256SUMS; none may exceed 1 MiB.
 release:
-	for a in $(RELEASE_ARCHES); do $(MAKE) static ARCH=$$a || exit 1; done
+	for a in $(ARCHES); do $(MAKE) static ARCH=$$a || exit 1; done
 	scripts/release.sh dist
 
 # The release checked: SHA256SUMS, and each SBOM against the CycloneDX
@@ -246,11 +274,7 @@ release-test: release
 	cd tests/release && npm ci --no-audit --no-fund --loglevel=error
 	cd dist && sha256sum -c SHA256SUMS
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null) node tests/release/sbom-check.mjs \
-		dist/probe-linux-amd64 build/static/x86_64/obj/probe.map \
-		dist/probe-linux-arm64 build/static/aarch64/obj/probe.map \
-		dist/probe-linux-armv7 build/static/armv7/obj/probe.map \
-		dist/probe-linux-ppc64le build/static/ppc64le/obj/probe.map \
-		dist/probe-linux-s390x build/static/s390x/obj/probe.map
+		$(foreach a,$(ARCHES),dist/probe-linux-$(shell scripts/arch.sh release $(a)) build/static/$(a)/obj/probe.map)
 
 # dist/probe_VERSION_ARCH.deb with Debian's tools (debian/): the static
 # binary, man page, examples; lintian must report no error.

@@ -1,13 +1,18 @@
 #!/bin/sh
 # binfmt.sh [QEMU_ARCH...]: let this machine run executables of those
-# architectures (default: aarch64, arm, ppc64le and s390x) directly, through qemu-user,
+# architectures (default: those of scripts/arches but this machine's)
+# directly, through qemu-user,
 # also inside containers: the F flag opens the interpreter now. The magic
 # and mask are those Debian's qemu-user-static ships in
 # /usr/share/binfmts/qemu-ARCH. Needs root; does nothing for an
 # architecture registered already.
 set -eu
 B=/proc/sys/fs/binfmt_misc
-[ $# -gt 0 ] || set -- aarch64 arm ppc64le s390x
+if [ $# -eq 0 ]; then
+	for n in $("$(dirname "$0")/arch.sh" foreign); do
+		set -- "$@" "$("$(dirname "$0")/arch.sh" qemu "$n")"
+	done
+fi
 for a in "$@"; do
 	[ -e "$B/qemu-$a" ] && continue
 	if [ "$(id -u)" -ne 0 ]; then

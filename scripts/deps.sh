@@ -6,6 +6,7 @@ set -eu
 
 pkgs=""
 cross=""
+arch=$(dirname "$0")/arch.sh
 for group in "$@"; do
 	case "$group" in
 	build) pkgs="$pkgs gcc libc6-dev make pkg-config libcurl4-openssl-dev libinih-dev libmicrohttpd-dev libmbedtls-dev libcjson-dev" ;;
@@ -19,27 +20,24 @@ for group in "$@"; do
 	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc" ;;
 	monitoring) pkgs="$pkgs prometheus" ;;
 	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
+	lint) pkgs="$pkgs shellcheck python3" ;;
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
-	# Cross builds for arm64: a second dpkg architecture for musl and inih.
-	aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu musl-dev:arm64 libinih-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
-		cross=arm64 ;;
-	# armv7: the cross compiler only; the target's packages go to a
-	# sysroot (scripts/apt-target.sh), not to a second dpkg architecture.
-	armv7) pkgs="$pkgs gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf qemu-user-static" ;;
-	# ppc64le and s390x: the same, through a sysroot of their own.
-	ppc64le) pkgs="$pkgs gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu qemu-user-static" ;;
-	s390x) pkgs="$pkgs gcc-s390x-linux-gnu binutils-s390x-linux-gnu qemu-user-static" ;;
-	# vm ARCH: qemu-system for the ARCH named before it.
-	vm) pkgs="$pkgs cpio gzip openssl"
-		case ${last:-} in
-		ppc64le) pkgs="$pkgs qemu-system-ppc" ;;
-		s390x) pkgs="$pkgs qemu-system-misc" ;;
-		*) pkgs="$pkgs qemu-system-arm" ;;
-		esac ;;
+	# vm ARCH: qemu-system for the ARCH named before it (scripts/arches).
+	vm) pkgs="$pkgs cpio gzip openssl $("$arch" package "${last:?deps.sh: vm after an ARCH}")" ;;
 	cluster) pkgs="$pkgs etcd-server containernetworking-plugins openssl curl iproute2 procps" ;;
 	kube) pkgs="$pkgs golang-go golang-github-modern-go-reflect2-dev containerd runc iproute2 util-linux" ;;
-	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+	# A cross build for an architecture of scripts/arches: its compiler
+	# and qemu-user; its musl, inih and kernel headers as packages of a
+	# second dpkg architecture ("multiarch"), else in a sysroot
+	# (scripts/apt-target.sh, run by build-static.sh).
+	*) triplet=$("$arch" triplet "$group" 2>/dev/null) ||
+		{ echo "deps.sh: unknown group '$group'" >&2; exit 2; }
+		pkgs="$pkgs gcc-$triplet binutils-$triplet qemu-user-static"
+		if [ "$("$arch" musl "$group")" = multiarch ]; then
+			cross=$("$arch" deb "$group")
+			pkgs="$pkgs musl-dev:$cross libinih-dev:$cross linux-libc-dev:$cross"
+		fi ;;
 	esac
 	last=$group
 done
@@ -65,7 +63,7 @@ if [ -n "$cross" ] && ! dpkg --print-foreign-architectures | grep -qx "$cross"; 
 	apt-get update -qq
 fi
 # A fresh machine has no package lists yet; refresh them once if needed.
-if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
+if ! echo "$missing" | xargs apt-get install -y -qq >/dev/null 2>&1; then
 	apt-get update -qq
-	apt-get install -y -qq $missing >/dev/null
+	echo "$missing" | xargs apt-get install -y -qq >/dev/null
 fi

@@ -1,8 +1,8 @@
 #!/bin/sh
 # release.sh DIR: the release files in DIR, from the static builds in bin/
-# (make release builds them): probe-linux-amd64, -arm64, -armv7, -ppc64le
-# and -s390x, each with its SBOM (NAME.cdx.json), and SHA256SUMS of them
-# all. A binary larger than MAX_SIZE (1 MiB) fails the release: the
+# (make release builds them): probe-linux-RELEASE for each architecture
+# of scripts/arches, each with its SBOM (NAME.cdx.json), and SHA256SUMS of
+# them all. A binary larger than MAX_SIZE (1 MiB) fails the release: the
 # promise is one small file in any container.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,9 +17,8 @@ bin_for() {
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for pair in x86_64:amd64 aarch64:arm64 armv7:armv7 ppc64le:ppc64le s390x:s390x; do
-	arch=${pair%%:*}
-	name=probe-linux-${pair#*:}
+for arch in $("$ROOT/scripts/arch.sh" names); do
+	name=probe-linux-$("$ROOT/scripts/arch.sh" release "$arch")
 	src=$(bin_for "$arch")
 	[ -f "$src" ] && [ -f "$src.cdx.json" ] ||
 		{ echo "release: no $src or its SBOM: run make static ARCH=$arch" >&2; exit 1; }
@@ -31,4 +30,4 @@ for pair in x86_64:amd64 aarch64:arm64 armv7:armv7 ppc64le:ppc64le s390x:s390x; 
 done
 (cd "$OUT" && sha256sum probe-linux-* >SHA256SUMS)
 echo "release: $OUT:"
-(cd "$OUT" && ls -l probe-linux-* SHA256SUMS | awk '{ print "  " $5 "\t" $9 }')
+(cd "$OUT" && stat -c '  %s	%n' probe-linux-* SHA256SUMS)

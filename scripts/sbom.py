@@ -44,6 +44,15 @@ DEB_LICENSES = {
 }
 
 
+def release_name(arch):
+    """The release binary's suffix of arch, from scripts/arches."""
+    out = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "arch.sh"),
+                          "release", arch], capture_output=True, text=True)
+    if out.returncode != 0:
+        die(out.stderr.strip())
+    return out.stdout.strip()
+
+
 def die(msg):
     sys.exit("sbom: " + msg)
 
@@ -248,7 +257,7 @@ def main():
                    {"alg": "SHA-512", "content": digest(binary, "sha512")}],
         # Its name as released (dist/, make release).
         "properties": [{"name": "bsi:component:filename", "value": "probe-linux-" +
-                        {"x86_64": "amd64", "aarch64": "arm64"}.get(arch, arch)},
+                        release_name(arch)},
                        {"name": "bsi:component:executable", "value": "executable"},
                        {"name": "bsi:component:archive", "value": "no archive"},
                        {"name": "probe:arch", "value": arch},

@@ -11,27 +11,22 @@
 # checkout, keyed by their versions: $PROBE_CACHE (default
 # /var/cache/probe-test)/vm.
 set -euo pipefail
-ARCH=${1:?usage: run.sh ARCH (aarch64, armv7, ppc64le or s390x)}
+ARCH=${1:?usage: run.sh ARCH (a foreign architecture of scripts/arches)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${PROBE_CACHE:-/var/cache/probe-test}/vm
+# From scripts/arches: Debian's name, qemu-system, the kernel package;
+# packages through a sysroot of our own (scripts/apt-target.sh) unless
+# the target's musl is installed as a second dpkg architecture.
+A=$ROOT/scripts/arch.sh
+DEB_ARCH=$("$A" deb "$ARCH") QEMU=$("$A" system "$ARCH") KMETA=$("$A" kernel "$ARCH")
+[ "$("$A" musl "$ARCH")" = multiarch ] || SYSROOT=1
+# How each boots: its machine and its console.
 case $ARCH in
-aarch64)
-	DEB_ARCH=arm64 QEMU=qemu-system-aarch64 KMETA=linux-image-arm64
-	MACHINE=(-M virt -cpu cortex-a57) CONSOLE=ttyAMA0
-	;;
-armv7)	# packages through a sysroot of our own (scripts/apt-target.sh)
-	DEB_ARCH=armhf QEMU=qemu-system-arm KMETA=linux-image-armmp SYSROOT=1
-	MACHINE=(-M virt -cpu cortex-a15) CONSOLE=ttyAMA0
-	;;
-ppc64le)	# an IBM Power guest (sPAPR) on its firmware's console
-	DEB_ARCH=ppc64el QEMU=qemu-system-ppc64 KMETA=linux-image-powerpc64le SYSROOT=1
-	MACHINE=(-M pseries) CONSOLE=hvc0
-	;;
-s390x)	# an IBM Z guest, virtio on channel I/O, the SCLP console
-	DEB_ARCH=s390x QEMU=qemu-system-s390x KMETA=linux-image-s390x SYSROOT=1
-	MACHINE=(-M s390-ccw-virtio) CONSOLE=ttysclp0
-	;;
-*) echo "vm-test: no VM for ARCH=$ARCH (aarch64, armv7, ppc64le, s390x)" >&2; exit 2 ;;
+aarch64) MACHINE=(-M virt -cpu cortex-a57) CONSOLE=ttyAMA0 ;;
+armv7) MACHINE=(-M virt -cpu cortex-a15) CONSOLE=ttyAMA0 ;;
+ppc64le) MACHINE=(-M pseries) CONSOLE=hvc0 ;;	# IBM Power (sPAPR), its firmware's console
+s390x) MACHINE=(-M s390-ccw-virtio) CONSOLE=ttysclp0 ;;	# IBM Z, virtio on channel I/O
+*) echo "vm-test: no machine for ARCH=$ARCH: add its qemu -M and console here" >&2; exit 2 ;;
 esac
 PROBE=$ROOT/bin/probe-static-$ARCH
 [ -x "$PROBE" ] && [ -x "$PROBE-hooks" ] || {
@@ -77,7 +72,7 @@ fetch() {	# fetch PACKAGE: unpacked into $CACHE/PACKAGE_VERSION; prints that
 kroot=$(fetch "$kernel")
 broot=$(fetch busybox-static)
 # vmlinuz, or on ppc64el an ELF vmlinux
-vmlinuz=$(ls "$kroot"/boot/vmlinu[xz]-* | head -n 1)
+vmlinuz=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinu[xz]-*' | sort | head -n 1)
 echo "# vm-test: $kernel ($(basename "$vmlinuz")), busybox-static, $(basename "$PROBE")"
 
 W=$(mktemp -d /tmp/probe-vm.XXXXXX)
