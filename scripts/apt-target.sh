@@ -32,7 +32,8 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
 APT="-o Dir::Etc::SourceParts=$apt/sources.list.d -o Dir::Etc::SourceList=/dev/null -o Dir::State::Lists=$apt/lists -o Dir::State::status=$apt/status -o Dir::Cache::Archives=$apt/archives -o Dir::Cache=$apt -o APT::Architecture=$DEB_ARCH -o APT::Architectures=$DEB_ARCH -o APT::Sandbox::User=root"
 # shellcheck disable=SC2086
-[ -n "$(ls "$apt/lists" 2>/dev/null | grep -v partial)" ] || apt-get $APT -qq update
+[ -n "$(find "$apt/lists" -mindepth 1 -maxdepth 1 ! -name partial -print -quit 2>/dev/null)" ] ||
+	apt-get $APT -qq update
 # apt-target.sh DEB_ARCH --kernel META: the kernel package META names now.
 if [ "$DIR" = --kernel ]; then
 	# shellcheck disable=SC2086

@@ -56,7 +56,7 @@ if [ ! -s "$O" ]; then
 	say "generating the OpenAPI definitions"
 	gobuild -o "$C/openapi-gen" ./vendor/k8s.io/kube-openapi/cmd/openapi-gen
 	dirs=$(cd "$K" && find -H . \( -path ./_\* -o -path ./.\* -o -path ./vendor \) -prune -o \
-		-type f -name '*.go' -print | xargs grep -l '^// *+k8s:' | xargs grep -l '+k8s:openapi-gen=' |
+		-type f -name '*.go' -print0 | xargs -0 grep -l '^// *+k8s:' | xargs grep -l '+k8s:openapi-gen=' |
 		sed 's|^\./||; s|/[^/]*$||; s|^staging/src/|vendor/|' |
 		grep -v '^vendor/k8s.io/\(code-generator\|sample-apiserver\)/' | LC_ALL=C sort -u |
 		sed 's|^|k8s.io/kubernetes/|' | paste -sd,)

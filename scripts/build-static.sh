@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # build-static.sh [OUT]: build probe as one fully static executable (musl,
 # libcurl with HTTP/HTTPS over mbedTLS and HTTP/2 over nghttp2 for gRPC
 # checks, libmicrohttpd without HTTPS for probe serve, inih) for ARCH
-# (x86_64, aarch64, armv7, ppc64le or s390x; default: this machine's), by default
+# (a name of scripts/arches; default: this machine's), by default
 # bin/probe-static, or bin/probe-static-ARCH when cross-compiling. The one
 # way to build it: `make static [ARCH=aarch64]` and the Dockerfile call it.
 #
@@ -26,14 +26,14 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NATIVE=$(uname -m)
 ARCH=${ARCH:-$NATIVE}
-case $ARCH in
-x86_64) TRIPLE=x86_64-linux-gnu QEMU=x86_64 ;;
-aarch64) TRIPLE=aarch64-linux-gnu QEMU=aarch64 ;;
-armv7) TRIPLE=arm-linux-gnueabihf QEMU=arm DEB_ARCH=armhf MUSL=arm-linux-musleabihf ;;
-ppc64le) TRIPLE=powerpc64le-linux-gnu QEMU=ppc64le DEB_ARCH=ppc64el MUSL=powerpc64le-linux-musl ;;
-s390x) TRIPLE=s390x-linux-gnu QEMU=s390x DEB_ARCH=s390x MUSL=s390x-linux-musl ;;
-*) echo "build-static: unknown ARCH '$ARCH' (use x86_64, aarch64, armv7, ppc64le or s390x)" >&2; exit 2 ;;
-esac
+# Its row of scripts/arches. A target whose musl is not installed as a
+# second dpkg architecture ("multiarch") gets a sysroot of its own.
+TRIPLE=$("$ROOT/scripts/arch.sh" triplet "$ARCH") || exit 2
+QEMU=$("$ROOT/scripts/arch.sh" qemu "$ARCH")
+MUSL=$("$ROOT/scripts/arch.sh" musl "$ARCH")
+if [ "$ARCH" != "$NATIVE" ] && [ "$MUSL" != multiarch ]; then
+	DEB_ARCH=$("$ROOT/scripts/arch.sh" deb "$ARCH")
+fi
 if [ "$ARCH" = "$NATIVE" ]; then
 	OUT=${1:-$ROOT/bin/probe-static}
 else
@@ -74,7 +74,11 @@ CJSON_SHA256=5308fd4bd90cef7aa060558514de6a1a4a0819974a26e6ed13973c5f624c24b2
 # over 1 MiB), used only by TLS 1.2 servers that ask for a client
 # certificate on some paths after the handshake. DHE-RSA stays (8.7 KB):
 # without it a healthy server that offers nothing else would fail every
-# check of the static build.
+# check of the static build. What one connection per run never uses:
+# session tickets and TLS 1.3's PSK modes and early data (resumption);
+# X448, static ECDH key exchange and CCM, which no server offers without
+# X25519, ECDHE and GCM; deterministic ECDSA (a client certificate's
+# signature is as good with a random nonce) and its HMAC_DRBG.
 MBEDTLS_UNSET="MBEDTLS_SSL_SRV_C MBEDTLS_DEBUG_C MBEDTLS_SSL_PROTO_DTLS
 MBEDTLS_SSL_DTLS_ANTI_REPLAY MBEDTLS_SSL_DTLS_HELLO_VERIFY
 MBEDTLS_SSL_DTLS_CLIENT_PORT_REUSE MBEDTLS_SSL_DTLS_CONNECTION_ID
@@ -93,7 +97,12 @@ MBEDTLS_ECP_DP_BP384R1_ENABLED MBEDTLS_ECP_DP_BP512R1_ENABLED
 MBEDTLS_KEY_EXCHANGE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_DHE_PSK_ENABLED
 MBEDTLS_KEY_EXCHANGE_ECDHE_PSK_ENABLED MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
 MBEDTLS_PKCS12_C MBEDTLS_PKCS5_C MBEDTLS_PK_RSA_ALT_SUPPORT MBEDTLS_CMAC_C
-MBEDTLS_SSL_RENEGOTIATION MBEDTLS_SSL_MAX_FRAGMENT_LENGTH"
+MBEDTLS_SSL_RENEGOTIATION MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+MBEDTLS_SSL_SESSION_TICKETS MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED
+MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED MBEDTLS_SSL_EARLY_DATA
+MBEDTLS_ECP_DP_CURVE448_ENABLED MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED
+MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED MBEDTLS_CCM_C MBEDTLS_ECDSA_DETERMINISTIC
+MBEDTLS_HMAC_DRBG_C"
 # For size (-Os): -O2 made the binary 65 KB larger and an HTTPS check only
 # about 4% faster (make bench, 2026-12-01).
 MBEDTLS_BUILD=MinSizeRel
@@ -104,7 +113,7 @@ say() { echo "build-static: $*" >&2; }
 
 "$ROOT/scripts/deps.sh" build static
 CC=musl-gcc
-CROSS=""
+CROSS=()
 # The target's musl, inih and kernel headers: installed as packages of a
 # second dpkg architecture (arm64), or unpacked into a sysroot of our own
 # (armv7, ppc64le, s390x: scripts/apt-target.sh), whose files sbom.py
@@ -130,9 +139,9 @@ if [ "$ARCH" != "$NATIVE" ]; then
 	CC=$W/bin/$ARCH-linux-musl-gcc
 	printf '#!/bin/sh\nexec %s-gcc "$@" -specs %s %s\n' "$TRIPLE" "$specs" "${static:-}" >"$CC"
 	chmod +x "$CC"
-	CROSS="-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=$ARCH
-		-DCMAKE_AR=/usr/bin/$TRIPLE-ar -DCMAKE_RANLIB=/usr/bin/$TRIPLE-ranlib
-		-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$QEMU-static"
+	CROSS=(-DCMAKE_SYSTEM_NAME=Linux "-DCMAKE_SYSTEM_PROCESSOR=$ARCH"
+		"-DCMAKE_AR=/usr/bin/$TRIPLE-ar" "-DCMAKE_RANLIB=/usr/bin/$TRIPLE-ranlib"
+		"-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/qemu-$QEMU-static")
 fi
 # No unwind tables: nothing here unwinds (C only, no backtraces), and
 # .eh_frame was about a tenth of each binary.
@@ -154,7 +163,7 @@ verify() {
 unpack() {
 	rm -rf "$W/src/$1"
 	mkdir -p "$W/src"
-	dsc=$DL/${1}_$(echo "$2" | sed 's/^[0-9]*://').dsc
+	dsc=$DL/${1}_${2#*:}.dsc
 	dpkg-source --no-copy -x "$dsc" "$W/src/$1" >"$W/$1-unpack.log" 2>&1 ||
 		{ cat "$W/$1-unpack.log" >&2; exit 1; }
 	mkdir -p "$W/src/$1/debian/patches"
@@ -223,7 +232,7 @@ if [ ! -f "$PREFIX/lib/libmbedtls.a" ]; then
 		python3 "$W/src/mbedtls/scripts/config.py" \
 			-f "$W/src/mbedtls/include/mbedtls/mbedtls_config.h" unset "$opt"
 	done
-	cmake -S "$W/src/mbedtls" -B "$W/mbedtls" -DCMAKE_C_COMPILER="$CC" $CROSS \
+	cmake -S "$W/src/mbedtls" -B "$W/mbedtls" -DCMAKE_C_COMPILER="$CC" "${CROSS[@]}" \
 		-DCMAKE_BUILD_TYPE=$MBEDTLS_BUILD -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
 		-DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DGEN_FILES=OFF \
@@ -240,7 +249,7 @@ if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
 	built_here=1
 	say "building nghttp2 (library only)"
 	unpack nghttp2 "$NGHTTP2_VERSION"
-	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER="$CC" $CROSS \
+	cmake -S "$W/src/nghttp2" -B "$W/nghttp2" -DCMAKE_C_COMPILER="$CC" "${CROSS[@]}" \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_INSTALL_LIBDIR=lib \
 		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
@@ -253,7 +262,8 @@ if [ ! -f "$PREFIX/lib/libnghttp2.a" ]; then
 fi
 
 # 4. libcurl: HTTP/1.1, HTTP/2 and HTTPS only, threaded resolver, IPv6,
-# Unix sockets. Left out besides: what a check never asks libcurl for
+# Unix sockets. Left out besides: its verbose strings (the probe never
+# turns CURLOPT_VERBOSE on; errors keep their words); what a check never asks libcurl for
 # (Digest and Bearer authentication, which need CURLOPT_HTTPAUTH or a
 # token; the headers and form APIs; binding to an interface; dates, which
 # only cookies, HSTS and file times parse), so the binaries of every
@@ -262,7 +272,7 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 	built_here=1
 	say "building libcurl (HTTP/HTTPS only)"
 	unpack curl "$CURL_VERSION"
-	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER="$CC" $CROSS \
+	cmake -S "$W/src/curl" -B "$W/curl" -DCMAKE_C_COMPILER="$CC" "${CROSS[@]}" \
 		-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX="$PREFIX" \
 		-DCMAKE_C_FLAGS="$LIB_CFLAGS" \
 		-DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF \
@@ -291,7 +301,7 @@ if [ ! -f "$PREFIX/lib/libcurl.a" ]; then
 		-DCURL_DISABLE_SHA512_256=ON -DCURL_DISABLE_HEADERS_API=ON \
 		-DCURL_DISABLE_FORM_API=ON -DCURL_DISABLE_BINDLOCAL=ON \
 		-DCURL_DISABLE_PARSEDATE=ON -DCURL_DISABLE_IPFS=ON \
-		-DCURL_DISABLE_SHUFFLE_DNS=ON \
+		-DCURL_DISABLE_SHUFFLE_DNS=ON -DCURL_DISABLE_VERBOSE_STRINGS=ON \
 		>"$W/curl.log" 2>&1 || { tail -n 40 "$W/curl.log" >&2; exit 1; }
 	cmake --build "$W/curl" -j "$JOBS" >>"$W/curl.log" 2>&1 ||
 		{ tail -n 40 "$W/curl.log" >&2; exit 1; }
@@ -313,7 +323,7 @@ if [ ! -f "$PREFIX/lib/libmicrohttpd.a" ]; then
 			--disable-https --without-gnutls --disable-curl --disable-doc \
 			--disable-examples --disable-tools --disable-dauth --disable-bauth \
 			--disable-postprocessor --disable-httpupgrade --disable-nls \
-			--disable-messages \
+			--disable-messages --disable-sendfile --disable-thread-names \
 			--enable-epoll &&
 		make -C src/microhttpd -j "$JOBS" install &&
 		make -C src/include install) >"$W/libmicrohttpd.log" 2>&1 ||
@@ -326,7 +336,8 @@ if [ ! -f "$PREFIX/lib/libcjson.a" ]; then
 	say "building cJSON"
 	unpack cjson "$CJSON_VERSION"
 	mkdir -p "$W/cjson" "$PREFIX/include/cjson"
-	"$CC" -Os $LIB_CFLAGS -std=c89 -c "$W/src/cjson/cJSON.c" -o "$W/cjson/cJSON.o" &&
+	read -r -a lib_cflags <<<"$LIB_CFLAGS"
+	"$CC" -Os "${lib_cflags[@]}" -std=c89 -c "$W/src/cjson/cJSON.c" -o "$W/cjson/cJSON.o" &&
 		"${TRIPLE}-ar" rcsD "$PREFIX/lib/libcjson.a" "$W/cjson/cJSON.o" &&
 		cp "$W/src/cjson/cJSON.h" "$PREFIX/include/cjson/" ||
 		{ say "cJSON did not build"; exit 1; }
