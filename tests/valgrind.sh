@@ -108,13 +108,14 @@ node "$HERE/grpc/server.mjs" "$T/certs" "$T/grpcports" 2>/dev/null &
 grpcd=$!
 wait_until test -e "$T/grpcports/ready"
 gp() { cat "$T/grpcports/$1"; }
-printf '[probe]\ntimeout = 3s\n' >"$T/grpc.ini"
-printf '[grpc "a"]\naddress = 127.0.0.1:%s\n' "$(gp plain)" >>"$T/grpc.ini"
-printf '[grpc "b"]\naddress = 127.0.0.1:%s\nservice = down\nheader = x-token: secret\n' \
-	"$(gp plain)" >>"$T/grpc.ini"
-printf '[grpc "c"]\naddress = 127.0.0.1:%s\ntls = yes\nca_file = %s\ncert_file = %s\nkey_file = %s\n' \
-	"$(gp mtls)" "$T/certs/ca.crt" "$T/certs/client.crt" "$T/certs/client.key" >>"$T/grpc.ini"
-printf '[grpc "d"]\naddress = 127.0.0.1:%s\ntimeout = 1s\n' "$(gp silent)" >>"$T/grpc.ini"
+{
+	printf '[probe]\ntimeout = 3s\n'
+	printf '[grpc "a"]\naddress = 127.0.0.1:%s\n' "$(gp plain)"
+	printf '[grpc "b"]\naddress = 127.0.0.1:%s\nservice = down\nheader = x-token: secret\n' "$(gp plain)"
+	printf '[grpc "c"]\naddress = 127.0.0.1:%s\ntls = yes\nca_file = %s\ncert_file = %s\nkey_file = %s\n' \
+		"$(gp mtls)" "$T/certs/ca.crt" "$T/certs/client.crt" "$T/certs/client.key"
+	printf '[grpc "d"]\naddress = 127.0.0.1:%s\ntimeout = 1s\n' "$(gp silent)"
+} >"$T/grpc.ini"
 vg -c "$T/grpc.ini" -v
 verdict "probe grpc: h2c, NOT_SERVING, mutual TLS, a silent peer" $?
 kill "$grpcd"

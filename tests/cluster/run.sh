@@ -51,7 +51,9 @@ cleanup() {
 		done
 	fi
 	node_cleanup
-	for n in $(ls /var/run/netns 2>/dev/null); do
+	for n in /var/run/netns/*; do
+		[ -e "$n" ] || continue
+		n=${n##*/}
 		grep -qx "$n" <<<"$NETNS_BEFORE" || ip netns delete "$n" 2>/dev/null
 	done
 	ip link del probe-cni0 2>/dev/null

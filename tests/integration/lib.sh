@@ -213,7 +213,7 @@ serve_stop() {
 
 # get NAME PATH CODE FIRST_BODY_LINE [METHOD]: one request to the server.
 get() {
-	python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT$2" ${5:-} >"$T/resp" 2>"$T/resp.err"
+	python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT$2" ${5:+"$5"} >"$T/resp" 2>"$T/resp.err"
 	MS=$(sed -n 's/^elapsed_ms //p' "$T/resp.err")
 	MS=${MS:-99999}
 	RC=$(head -n 1 "$T/resp")
@@ -236,4 +236,17 @@ summary() {
 		echo "$passed passed, $failed failed"
 	fi
 	[ "$failed" -eq 0 ]
+}
+
+# grpc_peers: the gRPC project's Node server and health service
+# (tests/grpc/server.mjs: plaintext, TLS, mutual TLS, a Unix socket, no
+# health service), started once per run; GP holds its ports.
+grpc_peers() {
+	[ -e "${GP:-/nonexistent}/ready" ] && return 0
+	GP=$T/grpcports
+	mkdir -p "$GP"
+	[ -d "$T/certs" ] || "$HELPERS/mkcerts.sh" "$T/certs" >/dev/null 2>&1
+	node "$HERE/../grpc/server.mjs" "$T/certs" "$GP" 2>"$T/grpc-server.log" &
+	PIDS+=($!)
+	wait_until test -e "$GP/ready" || { cat "$T/grpc-server.log"; fail "grpc server" "did not start"; return 1; }
 }

@@ -18,6 +18,25 @@ if [ "$(id -u)" = 0 ] && [ -z "${PROBE_TEST_NS:-}" ] && unshare -m true 2>/dev/n
 	exec unshare -m --propagation private "$0" "$@"
 fi
 
+# PROBE_JOBS (default 2) workers take the suites from one queue, each with
+# its own servers and directory; their reports come out one after the
+# other, each with its own "N passed, N failed". PROBE_JOBS=1: one.
+if [ -z "${PROBE_WORKER:-}" ] && [ "${PROBE_JOBS:-2}" -gt 1 ]; then
+	export PROBE_QUEUE
+	PROBE_QUEUE=$(mktemp -d /tmp/probe-queue.XXXXXX)
+	pids=() rc=0
+	for i in $(seq "${PROBE_JOBS:-2}"); do
+		PROBE_WORKER=$i "$0" "$@" >"$PROBE_QUEUE/log.$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || rc=1
+		cat "$PROBE_QUEUE/log.$((i + 1))"
+	done
+	rm -rf "$PROBE_QUEUE"
+	exit "$rc"
+fi
+
 # The helpers need only Debian's python3 (scripts/deps.sh). A version
 # manager's shim first in PATH (pyenv) costs 0.3 s a start, which the
 # suite's time limits would pay.
@@ -60,25 +79,37 @@ TLS=$(cat "$T/port.tls")
 OTHER=$(cat "$T/port.other")
 BASE=http://127.0.0.1:$P
 
-# suite NAME: source test_NAME.sh, unless $PROBE_TESTS (such as "tls wait")
-# names other suites only.
-suite() {
-	local suite_t0=$SECONDS
-	case " ${PROBE_TESTS:-$1} " in
-	*" $1 "*)
-		. "$HERE/test_$1.sh"
-		echo "# suite $1: $((SECONDS - suite_t0)) s"
+# Every test_*.sh is a suite; slow_*.sh are what is slow and rarely
+# broken (make test-slow). PROBE_SUITES: fast (test_*.sh, the default),
+# slow or all; PROBE_TESTS="tls wait slow_serve" runs those only. Suites
+# that make mounts need root in a private mount namespace and say so.
+suite() {	# suite FILE: source it, unless $PROBE_TESTS names others or
+	local suite_name suite_t0=$SECONDS	# another worker took it
+	suite_name=$(basename "$1" .sh)
+	suite_name=${suite_name#test_}
+	[ -z "${PROBE_QUEUE:-}" ] || mkdir "$PROBE_QUEUE/$suite_name" 2>/dev/null || return 0
+	case " ${PROBE_TESTS:-$suite_name} " in
+	*" $suite_name "*)
+		. "$1"
+		echo "# suite $suite_name: $((SECONDS - suite_t0)) s"
 		;;
 	esac
 }
-for s in cli edges http inline tls cert grpc hostile install serve why reload wait schemas sandbox syscalls; do
-	suite "$s"
+# needs_ns: as root in a private mount namespace, or skipped.
+needs_ns() {
+	[ -n "${PROBE_TEST_NS:-}" ] && return 0
+	skip "$1" "needs root to make mounts (unshare -m)"
+	return 1
+}
+case ${PROBE_SUITES:-fast} in
+fast) files=("$HERE"/test_*.sh) ;;
+slow) files=("$HERE"/slow_*.sh) ;;
+all) files=("$HERE"/test_*.sh "$HERE"/slow_*.sh) ;;
+*) echo "run.sh: PROBE_SUITES is fast, slow or all" >&2; exit 2 ;;
+esac
+# The longest first, for the workers to end together: by lines.
+mapfile -t files < <(wc -l "${files[@]}" | sed '$d' | sort -rn | awk '{ print $2 }')
+for f in "${files[@]}"; do
+	suite "$f"
 done
-if [ -n "${PROBE_TEST_NS:-}" ]; then
-	suite fs
-	suite mounts
-	suite faults
-else
-	skip "filesystem tests" "need root to make mounts (unshare -m)"
-fi
 summary

@@ -2,6 +2,8 @@
 # and a DNS server that never answers. Runs as root in a private mount
 # namespace (sourced by run.sh).
 
+needs_ns "filesystem tests" || return 0
+
 # fs_case NAME RC FIRST_GLOB MAX_MS TYPE PATH KEY=VALUE...: one check "data".
 fs_case() {
 	local name=$1 rc=$2 first=$3 max=$4 type=$5 path=$6
@@ -118,8 +120,9 @@ else
 fi
 flock "$V/.probe-writable.0" sleep 5 &
 holder=$!
-PIDS+=($holder)
-sleep 0.2
+PIDS+=("$holder")
+held() { ! flock -n "$V/.probe-writable.0" true; }
+wait_until held
 fs_case "writable: next to a run in progress" 0 "healthy: *" "" writable "$V"
 [ -e "$V/.probe-writable.0" ] && pass "writable: a live run's file is left alone" ||
 	fail "writable: a live run's file is left alone" "it was removed"
@@ -198,7 +201,7 @@ else
 	mkdir "$T/hung"
 	"$HANGFS" "$T/hung" &
 	hang=$!
-	PIDS+=($hang)
+	PIDS+=("$hang")
 	wait_until grep -q " $T/hung " /proc/self/mountinfo
 	ini hung <<EOT
 [probe]

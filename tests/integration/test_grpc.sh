@@ -3,12 +3,7 @@
 # socket, no health service) and against hostile HTTP/2 peers. The same
 # cases and lines run against both builds (sourced by run.sh).
 
-GP=$T/grpcports
-mkdir -p "$GP"
-[ -d "$T/certs" ] || "$HELPERS/mkcerts.sh" "$T/certs" >/dev/null 2>&1
-node "$HERE/../grpc/server.mjs" "$T/certs" "$GP" 2>"$T/grpc-server.log" &
-PIDS+=($!)
-wait_until test -e "$GP/ready" || { cat "$T/grpc-server.log"; fail "grpc server" "did not start"; }
+grpc_peers
 gport() { cat "$GP/$1"; }
 GC=$T/certs
 

@@ -18,8 +18,18 @@ else
 	fail "install: an identical copy, mode 0755, nothing else" "$(ls -la "$T/inst")"
 fi
 "$T/inst/probe" --version >/dev/null && pass "install: the copy runs" || fail "install: the copy runs" "it does not"
+# Over a copy that is running (an app container still using it): a cp
+# would fail with ETXTBSY; the rename replaces it, the old one runs on.
+"$T/inst/probe" wait -t 20s --tcp 127.0.0.1:1 >/dev/null 2>&1 &
+running=$!
+PIDS+=("$running")
+wait_until test -e "/proc/$running/exe"
 run_probe install "$T/inst"
-expect "install over an earlier copy" 0 "installed $T/inst/probe (* bytes)"
+expect "install over a copy that is running" 0 "installed $T/inst/probe (* bytes)"
+expect_true "install: the running copy runs on" kill -0 "$running"
+expect_true "install: the new copy is whole, nothing else left" \
+	sh -c 'cmp -s "$1" "$2/probe" && [ "$(ls -A "$2")" = probe ]' _ "$PROBE" "$T/inst"
+kill "$running" 2>/dev/null
 
 run_probe install "$T/nonexistent"
 expect "install: missing directory" 3 "probe: install: $T/nonexistent: cannot open: no such file or directory (ENOENT)"

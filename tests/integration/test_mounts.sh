@@ -5,6 +5,8 @@
 # answer (statx mount id) and, in the test build, against the walk through
 # the mount tree that kernels before 5.8 get (PROBE_TEST_MOUNT_TREE).
 
+needs_ns "mount tables" || return 0
+
 M=$T/mounts
 mkdir -p "$M/staging" "$M/p" "$M/src" "$M/dst" "$M/s" "$M/with space" \
 	"$M/lazy" "$M/v" "$M/app"

@@ -18,13 +18,25 @@ sandbox_ini() {
 	mount) printf '[mount "c"]\npath = /proc\n' ;;
 	writable) printf '[writable "c"]\npath = %s\n' "$SB/data" ;;
 	cert) printf '[cert "c"]\npath = %s\nkey_file = %s\n' "$SB/c.crt" "$SB/c.key" ;;
+	*) return 1 ;;
 	esac >"$SB/$1.ini"
 }
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
 	-subj /CN=sandbox.test -keyout "$SB/c.key" -out "$SB/c.crt" 2>/dev/null
-types="http https tcp mount writable cert"
-[ -e "${GP:-/nonexistent}/ready" ] && types="$types grpc"
+# Every type of the binary's table (--help's last line), and https.
+table=$("$PROBE" --help | sed -n 's/^Check types: \(.*\)\.$/\1/p' | tr -d ,)
+types="https"
+for t in $table; do
+	if [ "$t" = grpc ] && ! grpc_peers; then
+		fail "sandbox: grpc" "no gRPC server here"
+	elif sandbox_ini "$t"; then
+		types="$types $t"
+	else
+		fail "sandbox: the check type $t has a case" "add a line for $t to sandbox_ini() in test_sandbox.sh"
+	fi
+done
+expect_true "sandbox: the binary's table of types was read" test -n "$table"
 types_here=$types
 for t in $types; do
 	sandbox_ini "$t"

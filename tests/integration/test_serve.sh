@@ -16,7 +16,7 @@ EOT
 if serve_start "$T/serve.ini"; then
 	pass "serve: starts"
 else
-	RC=? OUT= ERR=$(cat "$T/serve.err")
+	RC='?' OUT= ERR=$(cat "$T/serve.err")
 	fail "serve: starts" "no 'serving' line"
 fi
 [[ "$(head -n 1 "$T/serve.err")" == "probe: serving /livez, /readyz, /startupz, /metrics, /history and / on 127.0.0.1:$SPORT (cache 1000ms, deadline 1000ms)" ]] &&
@@ -54,7 +54,7 @@ get "serve: POST is 405" /livez 405 "method not allowed: use GET or HEAD" POST
 expect_line "serve: 405 says what is allowed" "Allow: GET, HEAD"
 get "serve: unknown path is 404" /healthz 404 "not found: use /livez, /readyz, /startupz, /metrics, /history or /"
 
-python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics"
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" >"$T/metrics" 2>/dev/null
 if python3 - "$T/metrics" <<'PY'; then
 import re, sys, time
 lines = open(sys.argv[1]).read().split("\n")
@@ -122,7 +122,7 @@ url = $BASE/ok
 EOT
 serve_start "$T/space.ini"
 get "serve: a writable check for the volume gauges" /livez 200 "healthy: 2 of 2 checks passed (liveness, *ms)"
-python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" | sed '1,/^$/d' >"$T/metrics"
+python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/metrics" 2>/dev/null | sed '1,/^$/d' >"$T/metrics"
 if python3 - "$T/metrics" "$T" <<'PY'; then
 import os, re, sys
 v = {}
@@ -165,6 +165,7 @@ url = $BASE/slow/200
 EOT
 serve_start "$T/cache.ini"
 before=$(hits)
+cached_at=$(date +%s%N)
 result=$(python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/livez" 50)
 after=$(hits)
 [ "$result" = "200 x50" ] && [ $((after - before)) -eq 1 ] &&
@@ -173,10 +174,17 @@ after=$(hits)
 python3 "$HELPERS/hammer.py" "http://127.0.0.1:$SPORT/livez" 10 >/dev/null
 [ "$(hits)" -eq "$after" ] && pass "serve: within the cache period, no run" ||
 	fail "serve: within the cache period, no run" "$(($(hits) - after)) runs"
-sleep 3.1
-python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >/dev/null
-[ "$(hits)" -eq $((after + 1)) ] && pass "serve: after the cache period, one new run" ||
-	fail "serve: after the cache period, one new run" "$(($(hits) - after)) runs"
+# Asked every 50 ms: one new run once the cache period (3s) is over, not
+# before.
+expired() {
+	python3 "$HELPERS/get.py" "http://127.0.0.1:$SPORT/livez" >/dev/null 2>&1
+	[ "$(hits)" -gt "$after" ]
+}
+for _ in $(seq 100); do expired && break; sleep 0.05; done
+cached_ms=$((($(date +%s%N) - cached_at) / 1000000))
+[ "$(hits)" -eq $((after + 1)) ] && [ "$cached_ms" -ge 3000 ] &&
+	pass "serve: after the cache period, one new run (at ${cached_ms}ms)" ||
+	fail "serve: after the cache period, one new run" "$(($(hits) - after)) runs, ${cached_ms}ms after the run"
 serve_stop
 
 ini nocache <<EOT
@@ -234,8 +242,7 @@ else
 fi
 serve_start "$T/term.ini"
 kill -INT "$SPID"
-wait "$SPID"
-[ $? = 0 ] && pass "serve: SIGINT exits 0" || fail "serve: SIGINT exits 0" "exit code"
+if wait "$SPID"; then pass "serve: SIGINT exits 0"; else fail "serve: SIGINT exits 0" "exit code"; fi
 left=$(pgrep -c -f "^$PROBE -c $T/term.ini" || true)
 [ "$left" = 0 ] && pass "serve: no runner left behind" || fail "serve: no runner left behind" "$left"
 
@@ -251,74 +258,6 @@ run_probe -c "$T/serve.ini" serve liveness
 expect "serve: no KIND" 3 "probe: unexpected argument 'liveness' (see probe --help)"
 run_probe -c "$T/serve.ini" --check-config
 expect_line "--check-config shows [serve]" "serve      listen *:8099, cache 1000ms"
-
-# A crowd that opens connections and sends nothing, or a byte a second,
-# from other addresses: the kubelet's /livez still answers as quickly.
-ini crowd <<EOT
-[serve]
-cache = 10s
-[tcp "port"]
-address = 127.0.0.1:$P
-EOT
-serve_start "$T/crowd.ini"
-get "serve: /livez before the crowd" /livez 200 "healthy: *"
-base_ms=$MS
-python3 "$HELPERS/idle.py" "$SPORT" "$T/crowd.ready" 30 64 8 >"$T/crowd.out" 2>&1 &
-crowd=$!
-PIDS+=($crowd)
-python3 - "$SPORT" "$T/greedy.ready" <<'PY' >"$T/greedy.out" 2>&1 &
-import socket, sys, time
-conns = []
-for _ in range(1000):  # one address, far more than its share
-    s = socket.socket()
-    s.bind(("127.0.0.200", 0))
-    s.connect(("127.0.0.1", int(sys.argv[1])))
-    conns.append(s)
-open(sys.argv[2], "w").close()
-
-
-def still_open(s):
-    try:
-        return s.recv(1) != b""
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-
-
-# Those still in the listen queue look open until the server takes and
-# closes them, which a slow machine (qemu-user) may need a while for; not
-# past 4 s, before the 5 s idle timeout would close the rest too.
-for s in conns:
-    s.setblocking(False)
-end = time.monotonic() + 3.5
-while True:
-    time.sleep(0.5)
-    conns = [s for s in conns if still_open(s)]
-    if len(conns) <= 64 or time.monotonic() > end:
-        break
-print("greedy kept %d" % len(conns))
-PY
-greedy=$!
-PIDS+=($greedy)
-wait_until test -e "$T/crowd.ready" -a -e "$T/greedy.ready"
-get "serve: /livez with 1,920 idle, 512 slow and 1,000 greedy connections open" /livez 200 "healthy: *"
-[ "$MS" -le $((base_ms + 100)) ] && pass "serve: answered in ${MS}ms under the crowd (${base_ms}ms before)" ||
-	fail "serve: answer time under the crowd" "${MS}ms, ${base_ms}ms before"
-get "serve: /readyz too" /readyz 200 "healthy: *"
-wait "$greedy"
-kept=$(sed -n 's/^greedy kept //p' "$T/greedy.out")
-[ "${kept:-1000}" -le 64 ] && pass "serve: one address keeps at most 64 connections (kept $kept of 1000)" ||
-	fail "serve: per-address limit" "kept ${kept:-?} of 1000: $(cat "$T/greedy.out")"
-wait "$crowd"
-closed=$(sed -n 's/^idle \([0-9]*\), closed by the server after 8s: \([0-9]*\)$/\1 \2/p' "$T/crowd.out")
-if [ -n "$closed" ] && [ "${closed% *}" = "${closed#* }" ] && [ "${closed% *}" -gt 0 ]; then
-	pass "serve: idle connections closed within 8s ($closed)"
-else
-	fail "serve: idle connections closed" "$(cat "$T/crowd.out")"
-fi
-get "serve: /livez after the crowd" /livez 200 "healthy: *"
-serve_stop
 
 # [serve] terse: the bodies name the checks, not what they found (no path,
 # host or certificate name goes to the pod network).

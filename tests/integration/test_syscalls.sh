@@ -149,13 +149,13 @@ EOT
 	fi
 	for c in net mount writable files; do
 		known=$(sed -n "s/^$c: //p" "$SC_LIST" 2>/dev/null | tr ' ' '\n')
-		new=$(sort -u "$T/sc.$c" | grep -vxF -f <(printf '%s\n' $known) || true)
+		new=$(sort -u "$T/sc.$c" | grep -vxF -f <(printf '%s\n' "$known") || true)
 		if [ ! -f "$SC_LIST" ]; then
 			fail "syscalls: $c: all in the list" "no $SC_LIST (PROBE_SYSCALLS_RECORD=1 makes it)"
 		elif [ -z "$new" ]; then
 			pass "syscalls: $c: all $(sort -u "$T/sc.$c" | wc -l) in $(basename "$SC_LIST")"
 		else
-			fail "syscalls: $c: all in $(basename "$SC_LIST")" "not in it: $(echo $new)"
+			fail "syscalls: $c: all in $(basename "$SC_LIST")" "not in it: ${new//$'\n'/ }"
 		fi
 	done
 fi

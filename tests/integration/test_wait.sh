@@ -97,16 +97,19 @@ expect "a run's deadline stays within an hour" 3 "probe: -t: duration '2h' is ou
 run_probe wait -c "$T/waitfile.ini" startup
 expect "wait: no check for KIND" 3 "probe: $T/waitfile.ini: no check selected for startup"
 
-# wait_signal NAME SIGNAL CHECK...: start a wait, signal it after 600 ms
-# (while a check hangs, when CHECK talks to the silent server), expect
-# exit 1 at once and no process left.
+# wait_signal NAME SIGNAL WHEN CHECK...: start a wait, signal it WHEN
+# "between" runs (its first failure said) or while a "check" hangs (a
+# check's process runs), expect exit 1 at once and no process left.
 wait_signal() {
-	local name=$1 sig=$2 pid start left
-	shift 2
-	start=$(date +%s%N)
+	local name=$1 sig=$2 when=$3 pid start left
+	shift 3
 	"$PROBE" wait -t 30s "$@" >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.6
+	if [ "$when" = between ]; then
+		wait_until grep -q '^still waiting' "$T/out"
+	else
+		wait_until pgrep -P "$pid" >/dev/null
+	fi
 	start=$(date +%s%N)
 	kill "-$sig" "$pid"
 	wait "$pid"
@@ -116,18 +119,18 @@ wait_signal() {
 	ERR=$(cat "$T/err")
 	FIRST=$(tail -n 1 "$T/out")
 	expect "$name" 1 "stopped by SIG$sig after *" 300
-	sleep 0.05
-	left=$(pgrep -f "$PROBE wait" | wc -l)
+	none_left() { left=$(pgrep -f "$PROBE wait" | wc -l); [ "$left" = 0 ]; }
+	wait_until none_left
 	[ "$left" = 0 ] && pass "$name: no process left" || fail "$name: no process left" "$left left"
 }
-wait_signal "wait: SIGTERM between runs ends it at once" TERM --tcp 127.0.0.1:1
+wait_signal "wait: SIGTERM between runs ends it at once" TERM between --tcp 127.0.0.1:1
 expect_line "wait: SIGTERM says the last reason" \
 	"stopped by SIGTERM after * (1 run): tcp \"127.0.0.1:1\": connect to 127.0.0.1:1: connection refused"
 printf '[probe]\ntimeout = 20s\n[http "silent"]\nurl = http://127.0.0.1:%s/\n' "$SILENT" >"$T/silent.ini"
-wait_signal "wait: SIGTERM during a hung check ends it at once" TERM -c "$T/silent.ini"
+wait_signal "wait: SIGTERM during a hung check ends it at once" TERM check -c "$T/silent.ini"
 expect_line "wait: a run cut short says so" \
 	"stopped by SIGTERM after * (0 runs): http \"silent\": stopped before it finished"
-wait_signal "wait: SIGINT ends it too" INT -c "$T/silent.ini"
+wait_signal "wait: SIGINT ends it too" INT check -c "$T/silent.ini"
 
 if [ -n "${PROBE_TEST_NS:-}" ]; then
 	mkdir -p "$T/later" "$T/rolater"

@@ -15,7 +15,7 @@ APP=$POD-app
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 "$ROOT/tests/image/base-image.sh" || exit 1
 for build in "probe:0.1.0 $ROOT" "time-server:0.1.0 $ROOT/examples/time-server"; do
-	set -- $build
+	set -- "${build%% *}" "${build#* }"
 	echo "# building localhost/$1"
 	mkdir -p "${PROBE_CACHE:-/var/cache/probe-test}/static"
 	if ! podman build --network host -q -v "${PROBE_CACHE:-/var/cache/probe-test}/static:/var/cache/probe-test/static" \
@@ -152,7 +152,7 @@ chmod 0755 "$VOL/$POD"
 health "liveness, writable again" healthy 5
 
 started=$(podman inspect --format '{{.State.StartedAt}}' "$APP")
-rm -rf "$VOL/$POD"
+rm -rf "${VOL:?}/${POD:?}"
 health "liveness, the data directory gone from the volume" unhealthy
 RC=1 FIRST=$(last_health_output)
 expect "liveness says why" 1 "unhealthy: writable \"data\": /data/$POD: no such file or directory (ENOENT)"
