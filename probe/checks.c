@@ -18,11 +18,11 @@ const struct check_type *const check_types[] = {
 
 const struct check_option check_shared_options[] = {
 	{ "ca-file", "ca_file", "FILE",
-	    "ca_file of each check that takes one: the CA to trust (PEM)", 0 },
+	    "ca_file: the CA to trust (PEM), where a check takes it", 0 },
 	{ "cert-file", "cert_file", "FILE",
-	    "cert_file of each check that takes one: a client certificate", 0 },
+	    "cert_file: a client certificate (PEM), for mutual TLS", 0 },
 	{ "key-file", "key_file", "FILE",
-	    "key_file of each check that takes one: its key (PEM)", 0 },
+	    "key_file: the client certificate's key (PEM)", 0 },
 	{ "server-name", "server_name", "NAME",
 	    "server_name: the name to ask for and verify (SNI)", 0 },
 	{ "tls-verify", "tls_verify", "yes|no",

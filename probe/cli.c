@@ -355,7 +355,10 @@ usage_line(FILE *out, const char *option, const char *arg, const char *help)
 	char left[64];
 
 	snprintf(left, sizeof(left), "--%s %s", option, arg);
-	fprintf(out, "      %-18s%s%s\n", left, strlen(left) >= 18 ? "  " : "", help);
+	if (strlen(left) >= 18 && 8 + strlen(left) + strlen(help) > 80)
+		fprintf(out, "      %s\n%24s%s\n", left, "", help);	/* too long */
+	else
+		fprintf(out, "      %-18s%s%s\n", left, strlen(left) >= 18 ? "  " : "", help);
 }
 
 /* The checks and their options, from the table of check types. */
@@ -385,7 +388,7 @@ usage_types(FILE *out)
 	fputs("Check types:", out);
 	for (i = 0; check_types[i] != NULL; i++)
 		fprintf(out, "%s %s", i == 0 ? "" : ",", check_types[i]->name);
-	fputs(". See probe(1).\n", out);
+	fputs(".\nTheir keys: probe help TYPE. See probe(1) and probe.ini(5).\n", out);
 }
 
 void
@@ -431,8 +434,9 @@ cli_usage(FILE *out)
 "  -i, --interval DUR    with wait: pause between runs (default 1s; grows\n"
 "                        by a quarter, up to 5s, while the reason stays)\n"
 "  serve                 answer HTTP probes: GET /livez, /readyz, /startupz\n"
-"                        (200 or 503, ?format=json) and /metrics; reloads\n"
-"                        the config on SIGHUP and when the file changes\n"
+"                        (200 or 503, ?format=json); /metrics, /history and\n"
+"                        / (a status page); logs each change of a check;\n"
+"                        reloads the config on SIGHUP and when it changes\n"
 "  -l, --listen ADDR     serve on ADDR:PORT, [IPV6]:PORT or :PORT\n"
 "                        (default: [serve] listen, else :8099)\n"
 "  install DIR           copy this executable to DIR/probe (atomically)\n"
