@@ -87,7 +87,7 @@ HANGFS = $(BUILD)/hangfs
 RSS = build/rss
 
 .PHONY: all deps unit-deps test-deps unit hooks integration test install-test check demo install clean \
-	test-slow lint ci-arches static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test browser-test bench bench-node bench-serve fuzz
+	test-build test-slow lint ci-arches static static-test vm-test repro-test release release-test deb deb-test image-test kube-test cluster-test k8s-test monitoring e2e-test browser-test bench bench-node bench-serve fuzz
 
 PROBE = $(BUILD)/bin/probe
 
@@ -165,7 +165,13 @@ integration: $(PROBE) $(HANGFS) $(RSS) $(GRPC_PEERS) $(SCHEMA_PEERS) hooks
 	PROBE_SUITES=$(SUITES) PROBE_HOOKS=$(HOOKS_PROBE) HANGFS=$(HANGFS) RSS=$(RSS) \
 		tests/integration/run.sh $(PROBE)
 
-test: unit integration install-test k8s-test
+test: test-build unit integration install-test k8s-test
+
+# What make test runs, built first on every core.
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+test-build:
+	$(MAKE) -j$(JOBS) $(PROBE) $(UNIT_BIN) $(HANGFS) $(RSS)
+	$(MAKE) -j$(JOBS) -s HOOKS=1 BUILD=$(BUILD)/hooks $(HOOKS_PROBE)
 
 # shellcheck of every script and suite (.shellcheckrc: the idioms it
 # leaves alone, and why), and the rooms of probe/ (HACKING.md).
