@@ -147,6 +147,8 @@ config_failed(const struct options *o, int argc, const char *found,
 	no_file(argc, found, o->config, err, errlen);
 	if (o->command == CMD_RUN)
 		return once_config_error(&o->report, cfg, err);
+	if (o->command == CMD_WAIT && o->report.format == REPORT_JSON)
+		report_wait_error(stdout, o->report.kind, err);
 	return errorf("%s", err);
 }
 

@@ -119,6 +119,16 @@ report_no_result(FILE *out, enum report_format format, unsigned kind,
 	fprintf(out, "}\n");
 }
 
+void
+report_wait_error(FILE *out, unsigned kind, const char *reason)
+{
+	fprintf(out, "{\"version\": %d, \"event\": \"error\", \"kind\": ", JSON_VERSION);
+	json_string(out, kind_name(kind));
+	fprintf(out, ", \"error\": ");
+	json_string(out, reason);
+	fprintf(out, "}\n");
+}
+
 static void
 write_json(FILE *out, const struct report *r, const struct config *cfg)
 {

@@ -84,4 +84,8 @@ int report_guarded(const struct config *cfg, int selected);
 void report_no_result(FILE *out, enum report_format format, unsigned kind,
     const char *reason, int healthy);
 
+/* probe wait -o json with a config that did not load: one event, "error",
+ * with the reason. */
+void report_wait_error(FILE *out, unsigned kind, const char *reason);
+
 #endif

@@ -30,6 +30,9 @@ else
 	doc && valid "wait: start, waiting, gave_up" wait-event
 	run_probe wait -o json --tcp "127.0.0.1:$P"
 	doc && valid "wait: start, ready" wait-event
+	run_probe wait -o json -c "$T/schema-bad.ini"
+	expect "wait: a config that did not load, as JSON" 3 '{"version": 1, "event": "error", "kind": "all", "error": "*"}'
+	doc && valid "wait: error" wait-event
 	run_probe --check-config -o json --http "$BASE/ok"
 	doc && valid "--check-config, valid" check-config
 	printf '[http "a"]\nurl = http://10.0.0.1:8080/$(POD_IP)\n' >"$T/schema-warn.ini"
