@@ -18,22 +18,33 @@ if [ "$(id -u)" = 0 ] && [ -z "${PROBE_TEST_NS:-}" ] && unshare -m true 2>/dev/n
 	exec unshare -m --propagation private "$0" "$@"
 fi
 
-# PROBE_JOBS (default 2) workers take the suites from one queue, each with
-# its own servers and directory; their reports come out one after the
-# other, each with its own "N passed, N failed". PROBE_JOBS=1: one.
+# PROBE_JOBS (default 2) workers take the fast suites from one queue,
+# each with its own servers and directory; their reports come out one
+# after the other, each with its own "N passed, N failed". The slow ones
+# (they measure time under load) then run alone. PROBE_JOBS=1: one.
+case ${PROBE_SUITES:-fast} in
+fast | slow | all) ;;
+*) echo "run.sh: PROBE_SUITES is fast, slow or all" >&2; exit 2 ;;
+esac
 if [ -z "${PROBE_WORKER:-}" ] && [ "${PROBE_JOBS:-2}" -gt 1 ]; then
 	export PROBE_QUEUE
 	PROBE_QUEUE=$(mktemp -d /tmp/probe-queue.XXXXXX)
 	pids=() rc=0
-	for i in $(seq "${PROBE_JOBS:-2}"); do
-		PROBE_WORKER=$i "$0" "$@" >"$PROBE_QUEUE/log.$i" 2>&1 &
-		pids+=($!)
-	done
-	for i in "${!pids[@]}"; do
-		wait "${pids[$i]}" || rc=1
-		cat "$PROBE_QUEUE/log.$((i + 1))"
-	done
+	if [ "${PROBE_SUITES:-fast}" != slow ]; then
+		for i in $(seq "${PROBE_JOBS:-2}"); do
+			PROBE_SUITES=fast PROBE_WORKER=$i "$0" "$@" >"$PROBE_QUEUE/log.$i" 2>&1 &
+			pids+=($!)
+		done
+		for i in "${!pids[@]}"; do
+			wait "${pids[$i]}" || rc=1
+			cat "$PROBE_QUEUE/log.$((i + 1))"
+		done
+	fi
 	rm -rf "$PROBE_QUEUE"
+	unset PROBE_QUEUE
+	case ${PROBE_SUITES:-fast} in
+	slow | all) PROBE_SUITES=slow PROBE_WORKER=slow "$0" "$@" || rc=1 ;;
+	esac
 	exit "$rc"
 fi
 
@@ -105,7 +116,6 @@ case ${PROBE_SUITES:-fast} in
 fast) files=("$HERE"/test_*.sh) ;;
 slow) files=("$HERE"/slow_*.sh) ;;
 all) files=("$HERE"/test_*.sh "$HERE"/slow_*.sh) ;;
-*) echo "run.sh: PROBE_SUITES is fast, slow or all" >&2; exit 2 ;;
 esac
 # The longest first, for the workers to end together: by lines.
 mapfile -t files < <(wc -l "${files[@]}" | sed '$d' | sort -rn | awk '{ print $2 }')
