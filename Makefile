@@ -68,7 +68,7 @@ SRCS = probe/main.c probe/cli.c probe/help.c probe/once.c probe/termination.c pr
 	probe/run.c probe/guard.c probe/sandbox.c probe/sandbox_rules.c probe/seccomp.c probe/landlock.c probe/report.c probe/report_config.c \
 	probe/json.c probe/lint.c \
 	$(sort $(wildcard probe/check_*.c)) probe/certs.c probe/curlx.c probe/ere.c probe/expect.c probe/grpc.c \
-	probe/mountinfo.c probe/mountpoint.c \
+	probe/mountinfo.c probe/mountpoint.c probe/conn.c probe/dialog.c probe/protocols.c \
 	probe/wait.c probe/install.c probe/version.c probe/watch.c \
 	probe/serve.c probe/serve_http.c probe/serve_kind.c probe/serve_metrics.c \
 	probe/serve_history.c probe/serve_page.c probe/serve_reload.c probe/serve_runner.c
@@ -100,7 +100,7 @@ unit-deps:
 	@$(DEPS) build unit
 
 test-deps:
-	@$(DEPS) build test monitoring
+	@$(DEPS) build test monitoring db
 
 bin/probe: $(PROBE)
 	@mkdir -p bin
@@ -213,7 +213,7 @@ check: test-deps
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	PROBE_SANITIZED=1 ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
 	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
-		$(MAKE) SANITIZE=address,undefined SUITES=all integration
+		PROBE_JOBS=1 $(MAKE) SANITIZE=address,undefined SUITES=all integration
 	@# A report holding nothing but LeakSanitizer's "Unable to get registers
 	@# from thread N" (a thread exiting while it stops the world at exit:
 	@# libcurl's resolver thread left behind by a deadline) is not a finding.
@@ -321,7 +321,7 @@ bench-serve: static
 	bench/serve.sh bin/probe-static
 
 # Fuzzing (libFuzzer, clang): make fuzz [FUZZ_TIME=seconds per target]
-FUZZ_TARGETS = config values mountinfo http grpc cert expect results reply
+FUZZ_TARGETS = config values mountinfo http grpc cert expect results reply talk
 FUZZ_TIME ?= 20
 FUZZ_LIB = $(filter-out probe/main.c probe/cli.c probe/once.c probe/termination.c probe/validate.c probe/serve%.c probe/watch.c,$(SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iprobe $(LIBS_CFLAGS) \

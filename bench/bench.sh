@@ -9,6 +9,7 @@
 #   also without the checks' sandbox; one https check, TLS 1.3 with an
 #   ECDSA certificate and its CA),
 #   one grpc check against the gRPC project's Node health server (h2c),
+#   one tcp check against Redis: a connect, and PING (protocol = redis),
 #   curl -fsS (http and https), wget --spider, a Python urllib one-liner;
 # then the cost of body assertions and certificate dates, each against the
 # same check without them, taking turns (bench/turns.py, TURNS rounds);
@@ -22,7 +23,7 @@ RUNS=${RUNS:-300}
 TURNS=${TURNS:-$((RUNS * 2))}
 OUT=$ROOT/build/bench
 mkdir -p "$OUT"
-"$ROOT/scripts/deps.sh" build bench static node
+"$ROOT/scripts/deps.sh" build bench static node db
 make -C "$ROOT" -s tests/grpc/node_modules/.package-lock.json
 make -C "$ROOT" -s bin/probe
 "$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
@@ -36,8 +37,13 @@ nginx_start "$T"
 mkdir "$T/grpc"
 node "$ROOT/tests/grpc/server.mjs" "$T/certs" "$T/grpc" 2>"$T/grpc.log" &
 grpcd=$!
-trap 'nginx_stop "$T"; kill $grpcd; rm -rf "$T" "$DATA"' EXIT
-for i in $(seq 100); do [ -e "$T/grpc/ready" ] && break; sleep 0.05; done
+RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$RPORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$T" >"$T/redis.log" 2>&1 &
+redisd=$!
+trap 'nginx_stop "$T"; kill $grpcd $redisd; rm -rf "$T" "$DATA"' EXIT
+for i in $(seq 100); do [ -e "$T/grpc/ready" ] && grep -q "Ready to accept" "$T/redis.log" && break; sleep 0.05; done
+printf '[tcp "redis"]\naddress = 127.0.0.1:%s\n' "$RPORT" >"$T/tcp.ini"
+printf '[tcp "redis"]\naddress = 127.0.0.1:%s\nprotocol = redis\n' "$RPORT" >"$T/redis.ini"
 URL=http://127.0.0.1:$PORT/health
 cat >"$T/http.ini" <<EOT
 [http "app"]
@@ -84,6 +90,9 @@ probe dynamic, https|$ROOT/bin/probe -q -c $T/https.ini
 curl -fsS https|curl -fsS -o /dev/null --cacert $T/certs/ca.crt $TURL
 probe static, grpc|$ROOT/bin/probe-static -q -c $T/grpc.ini
 probe dynamic, grpc|$ROOT/bin/probe -q -c $T/grpc.ini
+probe static, tcp connect|$ROOT/bin/probe-static -q -c $T/tcp.ini
+probe static, tcp protocol = redis|$ROOT/bin/probe-static -q -c $T/redis.ini
+probe dynamic, tcp protocol = redis|$ROOT/bin/probe -q -c $T/redis.ini
 curl -fsS|curl -fsS -o /dev/null $URL
 wget --spider|wget -q --spider $URL
 python3 urllib|python3 -c "import urllib.request; urllib.request.urlopen('$URL')"

@@ -35,11 +35,11 @@ rows = []
 for name, cmd in cmds:
     # The floor does no TLS nor gRPC: HTTPS rows compare with curl over
     # HTTPS; gRPC rows with nothing here (no grpc-health-probe to build).
-    other = "https" in name or "grpc" in name
+    other = "https" in name or "grpc" in name or "tcp" in name
     part = "http+mount+writable" if "mount" in name else "http"
     floor = None if other else "floor, " + part
     fork_floor = None if other else "floor per check, " + part
-    base = None if "grpc" in name else curl_tls if "https" in name else curl
+    base = None if "grpc" in name or "tcp" in name else curl_tls if "https" in name else curl
     rows.append((name, med(name), cpu(name), int(rss[name]), size(cmd),
                  med(name) / med(floor) if floor else None,
                  cpu(name) / cpu(floor) if floor else None,
@@ -69,7 +69,9 @@ lines = [
     "gRPC rows call grpc.health.v1.Health/Check on the gRPC project's Node",
     "server (grpc-js, grpc-health-check) over h2c; grpc-health-probe, a Go",
     "program, cannot be built here (no Go module proxy), so compare them with",
-    "the HTTP rows.",
+    "the HTTP rows. tcp rows ask Redis 7 on loopback: a connect alone, then",
+    "protocol = redis (PING, +PONG): what a protocol check costs beside a plain",
+    "TCP connect.",
     "",
     "| command | median wall | user+sys CPU (mean) | peak RSS | binary | wall / floor | CPU / floor | CPU / floor per check | wall / curl |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -27,7 +27,7 @@ const struct check_option check_shared_options[] = {
 	    "server_name: the name to ask for and verify (SNI)", 0 },
 	{ "tls-verify", "tls_verify", "yes|no",
 	    "tls_verify: no skips checking the server's certificate", 0 },
-	{ "tls", "tls", "yes|no", "tls: --grpc over TLS", 0 },
+	{ "tls", "tls", "yes|no", "tls: --grpc and --tcp over TLS", 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

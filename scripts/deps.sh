@@ -21,6 +21,8 @@ for group in "$@"; do
 	monitoring) pkgs="$pkgs prometheus" ;;
 	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
 	lint) pkgs="$pkgs shellcheck python3" ;;
+	# The servers protocol = postgres, mysql and redis are tested against.
+	db) pkgs="$pkgs postgresql mariadb-server redis-server" ;;
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 	# vm ARCH: qemu-system for the ARCH named before it (scripts/arches).

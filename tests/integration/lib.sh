@@ -81,9 +81,9 @@ fail() {
 	failed=$((failed + 1))
 	echo "FAIL - $1: $2"
 	{
-		echo "  exit code: $RC, ${MS}ms"
-		echo "$OUT" | sed 's/^/  stdout: /'
-		echo "$ERR" | sed 's/^/  stderr: /'
+		echo "  exit code: ${RC:-?}, ${MS:-?}ms"
+		echo "${OUT:-}" | sed 's/^/  stdout: /'
+		echo "${ERR:-}" | sed 's/^/  stderr: /'
 	} | head -n 20
 }
 

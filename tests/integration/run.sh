@@ -29,10 +29,13 @@ esac
 if [ -z "${PROBE_WORKER:-}" ] && [ "${PROBE_JOBS:-2}" -gt 1 ]; then
 	export PROBE_QUEUE
 	PROBE_QUEUE=$(mktemp -d /tmp/probe-queue.XXXXXX)
-	pids=() rc=0
+	pids=() rc=0 ns=()
+	# Each worker in a mount namespace of its own: suites bind-mount over
+	# /etc/hosts, /etc/resolv.conf and /etc/ssl/certs for a while.
+	[ -z "${PROBE_TEST_NS:-}" ] || ns=(unshare -m --propagation private)
 	if [ "${PROBE_SUITES:-fast}" != slow ]; then
 		for i in $(seq "${PROBE_JOBS:-2}"); do
-			PROBE_SUITES=fast PROBE_WORKER=$i "$0" "$@" >"$PROBE_QUEUE/log.$i" 2>&1 &
+			PROBE_SUITES=fast PROBE_WORKER=$i "${ns[@]}" "$0" "$@" >"$PROBE_QUEUE/log.$i" 2>&1 &
 			pids+=($!)
 		done
 		for i in "${!pids[@]}"; do

@@ -10,7 +10,8 @@ import sys
 ROOMS = [
     ("ground", "probe util parse process version watch sandbox_rules"),
     ("checks", "checks check_http check_tcp check_mount check_writable check_grpc "
-               "check_cert curlx certs expect ere grpc mountinfo mountpoint"),
+               "check_cert curlx certs expect ere grpc mountinfo mountpoint conn dialog "
+               "protocols"),
     ("config", "config check lint"),
     ("run", "run guard sandbox seccomp landlock"),
     ("report", "report report_config termination json"),

@@ -79,6 +79,10 @@ done
 	fail "names: a name from /etc/hosts" "$n of 20 healthy: $(head -n 1 /tmp/out)"
 expect "tcp: healthy" 0 "healthy: *" --tcp 127.0.0.1:8080
 expect "tcp: refused" 1 'unhealthy: tcp "127.0.0.1:1": connect to 127.0.0.1:1: connection refused' --tcp 127.0.0.1:1
+expect "tcp: send and expect, in its sandbox" 0 "healthy: *" --tcp 127.0.0.1:8080 \
+	--send 'GET /ok HTTP/1.0\r' --send '\r' --expect '^HTTP/1\.[01] 200'
+expect "tcp: an expect that fails" 1 'unhealthy: tcp "127.0.0.1:8080": expected /^nothing/*' --tcp 127.0.0.1:8080 \
+	--send 'GET /ok HTTP/1.0\r' --send '\r' --expect '^nothing'
 SILENT=http://127.0.0.1:9999/cgi-bin/hang
 expect "deadline: a server that never answers" 1 \
 	'unhealthy: http "127.0.0.1:9999/cgi-bin/hang": timed out after 500ms*' -t 500ms --http $SILENT
