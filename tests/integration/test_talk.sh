@@ -32,7 +32,7 @@ expect "talk: a line with no end: cut at 4096 bytes" 1 \
 run_probe --tcp "$(tp lines)" --expect 'y'
 expect "talk: endless lines: cut at 64 KiB" 1 \
 	"unhealthy: tcp \"$(tp lines)\": expected /y/, got 64 KiB with no match"
-run_probe --tcp "$(tp hex)" --send '\x00\x01ok\t\\' --expect '^00016f6b095c$'
+run_probe --tcp "$(tp hex)" --send "\\x00\\x01ok\\t\\\\" --expect '^00016f6b095c$'
 expect "talk: escapes: \\xNN, \\0, \\t, \\\\ sent as bytes" 0 "healthy: 1 of 1 checks passed (all, *ms)"
 run_probe --tcp "$(tp closed)" --expect 'x'
 expect "talk: closed at once" 1 "unhealthy: tcp \"$(tp closed)\": expected /x/, got nothing, then the connection was closed"
