@@ -4,7 +4,9 @@
 # same nginx on loopback and the same data directory:
 #   the floor (bench/floor.c, static musl: the same work, nothing else),
 #   the floor per check (the same, each part in a process of its own, as
-#   the probe runs its checks: the floor of that design),
+#   the probe runs its checks: the floor of that design), and the same
+#   sandboxed by hand (no_new_privs, one Landlock rule, a small seccomp
+#   filter per child: the fair limit of the probe's isolation),
 #   probe static and dynamic (one http check; http + mount + writable,
 #   also without the checks' sandbox; one https check, TLS 1.3 with an
 #   ECDSA certificate and its CA),
@@ -27,7 +29,9 @@ mkdir -p "$OUT"
 make -C "$ROOT" -s tests/grpc/node_modules/.package-lock.json
 make -C "$ROOT" -s bin/probe
 "$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
-musl-gcc -static -O2 -s -o "$OUT/floor" "$HERE/floor.c"
+# The kernel's headers for seccomp and Landlock, as build-static.sh left them.
+musl-gcc -static -O2 -s -isystem "$ROOT/build/static/$(uname -m)/prefix/include" \
+	-o "$OUT/floor" "$HERE/floor.c"
 make -C "$ROOT" -s build/rss
 
 T=$(mktemp -d /tmp/probe-bench.XXXXXX)
@@ -80,6 +84,8 @@ floor, http|$OUT/floor 127.0.0.1 $PORT /health
 floor, http+mount+writable|$OUT/floor 127.0.0.1 $PORT /health $DATA
 floor per check, http|$OUT/floor -f 127.0.0.1 $PORT /health
 floor per check, http+mount+writable|$OUT/floor -f 127.0.0.1 $PORT /health $DATA
+by hand, sandboxed per check, http|$OUT/floor -s 127.0.0.1 $PORT /health
+by hand, sandboxed per check, http+mount+writable|$OUT/floor -s 127.0.0.1 $PORT /health $DATA
 probe static, http|$ROOT/bin/probe-static -q -c $T/http.ini
 probe static, http+mount+writable|$ROOT/bin/probe-static -q -c $T/full.ini
 probe static, http+mount+writable, no sandbox|$ROOT/bin/probe-static -q --no-sandbox -c $T/full.ini

@@ -8,6 +8,12 @@
  *   floor -f HOST PORT PATH [DIR]
  * does the same parts (http; mountinfo; the file) each in a child process of
  * its own, as the probe does: the floor of that design.
+ *   floor -s HOST PORT PATH [DIR]
+ * does the same as -f with each child confined as the probe confines its
+ * checks, written by hand: no_new_privs, a Landlock ruleset with one rule
+ * (the file's directory, or none), a small seccomp filter (an allow list,
+ * every other call kills): the fair limit of that design, its isolation
+ * included (make bench: the probe's CPU and wall against it).
  *   floor -n N HOST PORT PATH
  * is the least an HTTP prober can do (make bench-node): N GETs, each on a
  * connection of its own as the kubelet's httpGet probes are; prints its own
@@ -16,6 +22,13 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -95,6 +108,68 @@ part(int i, char **argv)
 	}
 }
 
+#if defined(__x86_64__)
+#define FLOOR_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FLOOR_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* The calls the parts make (musl), allowed; any other kills. */
+static const long allowed[] = {
+#ifdef SYS_open
+	SYS_open,
+#endif
+	SYS_openat, SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_close,
+	SYS_socket, SYS_connect, SYS_fsync, SYS_pread64, SYS_unlinkat,
+	SYS_lseek, SYS_exit, SYS_exit_group, SYS_brk, SYS_mmap, SYS_munmap,
+	SYS_rt_sigprocmask, SYS_fstat, SYS_getpid, SYS_fcntl,
+#ifdef SYS_unlink
+	SYS_unlink,
+#endif
+};
+
+/* no_new_privs, one Landlock rule (dir, if any), the seccomp filter. */
+static int
+confine(const char *dir)
+{
+	struct landlock_ruleset_attr ra = {
+		LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
+		LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG |
+		LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_EXECUTE
+	};
+	struct landlock_path_beneath_attr pb = { ra.handled_access_fs, -1 };
+	struct sock_filter prog[64];
+	struct sock_fprog fprog = { 0, prog };
+	size_t i, n = sizeof(allowed) / sizeof(allowed[0]), k = 0;
+	int rs;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0)) >= 0) {
+		if (dir != NULL && (pb.parent_fd = open(dir, O_PATH | O_CLOEXEC)) >= 0) {
+			syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+			close(pb.parent_fd);
+		}
+		syscall(SYS_landlock_restrict_self, rs, 0);
+		close(rs);
+	}
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, arch));
+	prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FLOOR_ARCH, 1, 0);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, nr));
+	for (i = 0; i < n; i++)
+		prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    (unsigned)allowed[i], (unsigned char)(n - i), 0);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	fprog.len = (unsigned short)k;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+}
+
+static int confined;	/* -s: each part in its sandbox */
+
 /*
  * The same parts, each in a child process of its own that reports one byte
  * over a pipe, the parent polling the pipes and reaping the children: the
@@ -112,6 +187,9 @@ forked(int parts, char **argv)
 		if (pipe(p) != 0 || (pid[i] = fork()) < 0)
 			return 0;
 		if (pid[i] == 0) {
+			if (confined && confine(i == 2 ? argv[3] : i == 1 ? "/proc/self" :
+			    NULL) != 0)
+				_exit(1);
 			c = (char)part(i, argv);
 			_exit(write(p[1], &c, 1) == 1 ? 0 : 1);
 		}
@@ -161,8 +239,10 @@ main(int argc, char **argv)
 {
 	if (argc == 6 && strcmp(argv[1], "-n") == 0 && atol(argv[2]) > 0)
 		return loop(atol(argv[2]), argv[3], atoi(argv[4]), argv[5]);
-	if (argc >= 5 && strcmp(argv[1], "-f") == 0)
+	if (argc >= 5 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "-s") == 0)) {
+		confined = argv[1][1] == 's';
 		return forked(argc == 5 ? 1 : 3, argv + 2) ? 0 : 1;
+	}
 	if (argc < 4)
 		return 2;
 	return http(argv[1], atoi(argv[2]), argv[3]) &&
