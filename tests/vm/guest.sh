@@ -41,7 +41,7 @@ within_deadline() {
 	name=$1
 	shift
 	"$PROBE" -o json "$@" >/tmp/out 2>&1
-	ms=$(sed -n 's/^{"kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*"message": "timed out after 500ms.*/\1/p' /tmp/out)
+	ms=$(sed -n 's/^{"version": 1, "kind": "all", "healthy": false, "duration_ms": \([0-9]*\).*"message": "timed out after 500ms.*/\1/p' /tmp/out)
 	if [ -n "$ms" ] && [ "$ms" -ge 500 ] && [ "$ms" -le 700 ]; then
 		pass "$name: the run ended in ${ms}ms (500ms + 200ms for TCG)"
 	else fail "$name: run time" "${ms:-?}ms: $(cat /tmp/out)"; fi
