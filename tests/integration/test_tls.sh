@@ -43,9 +43,12 @@ run_probe --http "https://127.0.0.1:$(tport self)/" --tls-verify no
 expect "tls: --tls-verify no" 0 "$OK"
 run_probe --http "https://127.0.0.1:$(tport self)/"
 expect "tls: ... which is needed" 1 'unhealthy: http "https://127.0.0.1:*": certificate is not signed by a trusted CA'
-run_probe --tcp 127.0.0.1:1 --ca-file "$C/ca.crt"
+run_probe --mount / --ca-file "$C/ca.crt"
 expect "tls: --ca-file with no check that takes it" 3 \
-	"probe: --ca-file applies to the command line's checks that take ca_file: add --http, --grpc, --cert"
+	"probe: --ca-file applies to the command line's checks that take ca_file: add --http, --tcp, --grpc, --cert"
+run_probe --tcp 127.0.0.1:1 --ca-file "$C/ca.crt"
+expect "tls: --ca-file on a --tcp without --tls yes" 3 \
+	"probe: --tcp: ca_file needs tls = yes (without it the check uses no TLS and ignores the key)"
 tls_case "IPv4 address in an iPAddress SAN" 0 "$OK" "https://127.0.0.1:$(tport ip)/" "$CA"
 tls_case "IPv6 address in an iPAddress SAN" 0 "$OK" "https://[::1]:$(tport ip6)/" "$CA"
 tls_case "DNS SAN" 0 "$OK" "https://localhost:$(tport ip)/" "$CA"
