@@ -140,7 +140,7 @@ static int
 check_space(const struct writable_check *w, const struct statvfs *sv,
     int write_only, struct check_result *res)
 {
-	char on[PROBE_MSG_MAX];
+	char on[PROBE_MSG_MAX] = "";
 	unsigned long long avail = (unsigned long long)sv->f_bavail * sv->f_frsize;
 	unsigned long long total = (unsigned long long)sv->f_blocks * sv->f_frsize;
 	unsigned pct = total ? (unsigned)(avail * 10000 / total) : 0;
@@ -151,7 +151,8 @@ check_space(const struct writable_check *w, const struct statvfs *sv,
 	res->space.size_bytes = (double)total;
 	res->space.free_inodes = sv->f_files ? (double)sv->f_favail : -1;
 	res->space.inodes = sv->f_files ? (double)sv->f_files : -1;
-	writable_where(w->path, on, sizeof(on));
+	if (res->want_detail)	/* a read of the mount table */
+		writable_where(w->path, on, sizeof(on));
 	result_detail(res, "%s: %s; %s%s of %s free (%u.%02u%%), %llu of %llu inodes free",
 	    w->path, on, write_only ? "not readable to this user (write-only "
 	    "directory, tested through a path descriptor); " : "", format_size(avail, a, sizeof(a)), format_size(total, b, sizeof(b)),

@@ -35,7 +35,8 @@ once_run(struct config *cfg, struct report *rep, int quiet, double t0,
 
 	fflush(NULL);	/* nothing buffered may be copied into the children */
 	ret = run_checks(cfg->checks, cfg->nchecks, checks_deadline(cfg->timeout_ms),
-	    -1, err, errlen);
+	    -1, report_shows_detail(rep) ? RUN_DETAIL : 0,
+	    err, errlen);
 	if (ret == PROBE_ERROR)
 		return ret;
 	rep->duration_ms = now_ms() - t0;

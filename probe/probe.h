@@ -33,6 +33,7 @@ struct check_result {
 	int healthy;
 	char message[PROBE_MSG_MAX];	/* the reason, short, one line */
 	char detail[PROBE_MSG_MAX];	/* more, shown with -v */
+	int want_detail;		/* 0: nobody shows it, skip its cost */
 	struct check_space {		/* a filesystem check's statvfs, for */
 		int seen;		/* the metrics; free: for unprivileged */
 		double free_bytes, size_bytes;	/* users; inodes -1: */

@@ -31,17 +31,25 @@ process_init(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+static int null_fd = -1;
+
+int
+process_null(void)
+{
+	if (null_fd < 0)
+		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return null_fd;
+}
+
 void
 process_null_stdio(void)
 {
 	int fd;
 
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+	if ((fd = process_null()) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
 	} else {
 		close(0);
 		close(1);

@@ -16,6 +16,11 @@
  */
 void process_init(void);
 
+/* A descriptor of /dev/null (close-on-exec), opened once for the
+ * process and kept, so that each check's process forked after it has it;
+ * -1 if it cannot be opened. */
+int process_null(void);
+
 /* Put /dev/null on descriptors 0, 1 and 2 (or close them where it cannot
  * be opened): a check's process must not hold the caller's pipes. */
 void process_null_stdio(void);

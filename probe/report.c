@@ -142,6 +142,12 @@ write_json(FILE *out, const struct report *r, const struct config *cfg)
 	fprintf(out, "}\n");
 }
 
+int
+report_shows_detail(const struct report *r)
+{
+	return r->verbose || r->format == REPORT_JSON;
+}
+
 void
 report_write(FILE *out, const struct report *r, const struct config *cfg)
 {

@@ -21,6 +21,9 @@ struct report {
 const struct check *report_first_failure(const struct config *cfg,
     size_t *passed, size_t *total);
 
+/* 1 if the checks' detail is written (-v, JSON): else no need to find it. */
+int report_shows_detail(const struct report *);
+
 /* Write the result of the selected checks of cfg. */
 void report_write(FILE *out, const struct report *, const struct config *cfg);
 

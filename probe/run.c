@@ -109,6 +109,7 @@ child(const struct check *c, long budget, int wfd, int guard, pid_t parent)
 	sigemptyset(&none);	/* probe wait blocks SIGTERM for its signalfd */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&r, 0, sizeof(r));
+	r.want_detail = c->result.want_detail;
 	if (sandbox_drop_caps(c->type->sandbox_class, err, sizeof(err)) != 0)
 		result_set(&r, PROBE_UNHEALTHY, "%s", err);
 	else if (enter_sandbox(c, wfd, &r) == 0) {
@@ -300,7 +301,7 @@ job_expire(struct job *j, double now, int waited_for_guard)
 
 static void
 jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
-    double t0)
+    unsigned flags, double t0)
 {
 	size_t i;
 
@@ -312,6 +313,7 @@ jobs_init(struct job *jobs, struct check **checks, size_t n, long deadline_ms,
 		jobs[i].fd = -1;
 		jobs[i].start = t0;
 		memset(&c->result, 0, sizeof(c->result));
+		c->result.want_detail = (flags & RUN_DETAIL) != 0;	/* for the child */
 		c->duration_ms = 0;
 		if (!c->selected)
 			continue;
@@ -412,7 +414,7 @@ jobs_refuse(struct job *jobs, size_t n, double now)
 
 int
 run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
-    char *err, size_t errlen)
+    unsigned flags, char *err, size_t errlen)
 {
 	struct job jobs[PROBE_MAX_CHECKS];
 	struct pollfd pfd[PROBE_MAX_CHECKS + 1];
@@ -425,7 +427,9 @@ run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
 		snprintf(err, errlen, "too many checks");
 		return PROBE_ERROR;
 	}
-	jobs_init(jobs, checks, n, deadline_ms, t0);
+	jobs_init(jobs, checks, n, deadline_ms, flags, t0);
+	sandbox_prepare();	/* once, not in each check's process */
+	process_null();
 	pending_reap();
 	if (npending + n > RUN_PENDING_MAX)
 		jobs_refuse(jobs, n, t0);

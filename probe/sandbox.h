@@ -14,8 +14,14 @@
 #include "sandbox_rules.h"
 
 /*
+ * Work out once, before the checks' processes are forked, what each of
+ * them would otherwise work out again: the limits to set, the Landlock
+ * ABI. sandbox_enter() does it if nobody did.
+ */
+void sandbox_prepare(void);
+/*
  * Give up every capability a check of class cls does not need, for good
- * (bounding, ambient, inheritable, permitted and effective sets): a check
+ * (ambient, inheritable, permitted and effective sets): a check
  * run as root keeps at most reading (and, for writable, writing) files
  * whatever their owner, which Landlock confines to its own paths. Nothing
  * to do for other users. Returns 0, or -1 with err filled.

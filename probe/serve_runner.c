@@ -93,7 +93,7 @@ runner_run_checks(struct config *cfg, unsigned kind, struct runner_reply *rep)
 
 	config_select(cfg, kind);
 	rep->status = run_checks(cfg->checks, cfg->nchecks, cfg->timeout_ms, -1,
-	    err, sizeof(err));
+	    RUN_DETAIL, err, sizeof(err));
 	rep->duration_ms = now_ms() - t0;
 	rep->pending = (uint32_t)run_pending();
 	for (i = 0; i < cfg->nchecks; i++) {

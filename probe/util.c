@@ -93,6 +93,8 @@ result_detail(struct check_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!r->want_detail)
+		return;
 	va_start(ap, fmt);
 	vformat(r->detail, sizeof(r->detail), fmt, ap);
 	va_end(ap);

@@ -103,7 +103,8 @@ wait_loop(struct waiter *w, char *err, size_t errlen)
 		fflush(NULL);	/* nothing buffered may be copied into the children */
 		r = run_checks(w->cfg->checks, w->cfg->nchecks,
 		    w->cfg->timeout_ms < left ? w->cfg->timeout_ms : left > 0 ? left : 1,
-		    w->sfd, err, errlen);
+		    w->sfd, report_shows_detail(&w->o->report) ? RUN_DETAIL : 0,
+		    err, errlen);
 		if (r == PROBE_ERROR)
 			return r;
 		if ((sig = signal_within(w->sfd, 0)) != NULL) {

@@ -109,7 +109,7 @@ run(size_t n, long deadline_ms, double *took)
 {
 	char err[200];
 	double t0 = now_ms();
-	int r = run_checks(ptrs, n, deadline_ms, -1, err, sizeof(err));
+	int r = run_checks(ptrs, n, deadline_ms, -1, RUN_DETAIL, err, sizeof(err));
 
 	*took = now_ms() - t0;
 	return r;
@@ -224,7 +224,7 @@ Test(run, cancel_stops_what_runs, .timeout = 10)
 	setup(2, FAKE_HANG, NULL);
 	cr_assert_eq(pipe(p), 0);
 	cr_assert_eq(write(p[1], "x", 1), 1);
-	cr_expect_eq(run_checks(ptrs, 2, 5000, p[0], err, sizeof(err)), PROBE_UNHEALTHY);
+	cr_expect_eq(run_checks(ptrs, 2, 5000, p[0], RUN_DETAIL, err, sizeof(err)), PROBE_UNHEALTHY);
 	cr_expect_str_eq(checks[0].result.message, "stopped before it finished");
 	close(p[0]);
 	close(p[1]);
