@@ -153,4 +153,30 @@ for build in static dynamic; do
 		echo "$build|$round|$bare|$(python3 "$ROOT/tests/helpers/swarm.py" 200 "$exe" -q -c "$T/swarm.ini" | sed -n 1p)"
 	done
 done >"$OUT/swarm"
-python3 "$HERE/report.py" "$OUT" "$ROOT/docs"
+# How the cost grows with the checks: 1, 3, 10 and 30 (http, mount and
+# writable in turn), static, dynamic and by hand, taking turns.
+for n in 1 3 10 30; do
+	for i in $(seq 0 $((n - 1))); do
+		case $((i % 3)) in
+		0) printf '[http "app%d"]\nurl = %s\n' "$i" "$URL" ;;
+		1) printf '[mount "root%d"]\npath = /\n' "$i" ;;
+		2) printf '[writable "data%d"]\npath = %s\n' "$i" "$DATA" ;;
+		esac
+	done >"$T/scale-$n.ini"
+	"$ROOT/bin/probe-static" -q -c "$T/scale-$n.ini" || { echo "bench: $n checks fail" >&2; exit 1; }
+	python3 "$HERE/turns.py" "$TURNS" "$ROOT/bin/probe-static" -q -c "$T/scale-$n.ini" -- \
+		"$ROOT/bin/probe" -q -c "$T/scale-$n.ini" -- "$OUT/floor" -s 127.0.0.1 "$PORT" /health "$DATA" "$n" |
+		awk -v n="$n" '{ printf "%s%s|%s", NR == 1 ? n "|" : "|", $1, $4 } END { print "" }'
+done >"$OUT/scale"
+# Instructions per run (callgrind, user space, every process of the run):
+# what a change costs, judged without a quiet machine. Without the
+# sandbox: a confined process cannot write valgrind's report.
+for c in "probe static|$ROOT/bin/probe-static -q --no-sandbox -c $T/full.ini" \
+	"floor per check|$OUT/floor -f 127.0.0.1 $PORT /health $DATA"; do
+	rm -f "$T"/cg.*
+	# shellcheck disable=SC2086 # the command's words
+	valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$T/cg.%p" \
+		${c#*|} 2>"$T/callgrind.log" >/dev/null
+	echo "${c%%|*}|$(awk '/^totals:/ { s += $2 } END { print s }' "$T"/cg.*)|$(find "$T" -name 'cg.*' | wc -l)"
+done >"$OUT/instructions"
+TURNS=$TURNS python3 "$HERE/report.py" "$OUT" "$ROOT/docs"

@@ -14,6 +14,9 @@
  * (the file's directory, or none), a small seccomp filter (an allow list,
  * every other call kills): the fair limit of that design, its isolation
  * included (make bench: the probe's CPU and wall against it).
+ *   floor -s HOST PORT PATH DIR N
+ * does N parts (up to 32), http, mountinfo and the file in turn: the
+ * fair limit of N checks (make bench: how the cost grows with the checks).
  *   floor -n N HOST PORT PATH
  * is the least an HTTP prober can do (make bench-node): N GETs, each on a
  * connection of its own as the kubelet's httpGet probes are; prints its own
@@ -98,7 +101,7 @@ writes(const char *dir)
 static int
 part(int i, char **argv)
 {
-	switch (i) {
+	switch (i % 3) {
 	case 0:
 		return http(argv[0], atoi(argv[1]), argv[2]);
 	case 1:
@@ -169,6 +172,7 @@ confine(const char *dir)
 }
 
 static int confined;	/* -s: each part in its sandbox */
+#define MAX_PARTS 32
 
 /*
  * The same parts, each in a child process of its own that reports one byte
@@ -178,8 +182,8 @@ static int confined;	/* -s: each part in its sandbox */
 static int
 forked(int parts, char **argv)
 {
-	struct pollfd pfd[3];
-	pid_t pid[3];
+	struct pollfd pfd[MAX_PARTS];
+	pid_t pid[MAX_PARTS];
 	int i, p[2], ok = 1, left = parts;
 	char c;
 
@@ -187,8 +191,8 @@ forked(int parts, char **argv)
 		if (pipe(p) != 0 || (pid[i] = fork()) < 0)
 			return 0;
 		if (pid[i] == 0) {
-			if (confined && confine(i == 2 ? argv[3] : i == 1 ? "/proc/self" :
-			    NULL) != 0)
+			if (confined && confine(i % 3 == 2 ? argv[3] :
+			    i % 3 == 1 ? "/proc/self" : NULL) != 0)
 				_exit(1);
 			c = (char)part(i, argv);
 			_exit(write(p[1], &c, 1) == 1 ? 0 : 1);
@@ -240,8 +244,12 @@ main(int argc, char **argv)
 	if (argc == 6 && strcmp(argv[1], "-n") == 0 && atol(argv[2]) > 0)
 		return loop(atol(argv[2]), argv[3], atoi(argv[4]), argv[5]);
 	if (argc >= 5 && (strcmp(argv[1], "-f") == 0 || strcmp(argv[1], "-s") == 0)) {
+		int parts = argc == 5 ? 1 : argc == 6 ? 3 : atoi(argv[6]);
+
 		confined = argv[1][1] == 's';
-		return forked(argc == 5 ? 1 : 3, argv + 2) ? 0 : 1;
+		if (parts < 1 || parts > MAX_PARTS)
+			return 2;
+		return forked(parts, argv + 2) ? 0 : 1;
 	}
 	if (argc < 4)
 		return 2;

@@ -125,6 +125,43 @@ for build, base, what, without, with_ in asserts:
         build, base, what, float(without), float(with_), more * 100,
         "met" if more <= 0.10 else "missed"))
 lines.append("")
+scale = [l.split("|") for l in open(os.path.join(out, "scale")).read().split("\n") if l]
+lines += [
+    "How the cost grows with the checks: 1, 3, 10 and 30 checks (http, mount",
+    "and writable in turn, as above), each build and the same isolation by",
+    "hand (`floor -s` with as many children), taking turns (`bench/turns.py`,",
+    "%d rounds); CPU per run (user+sys of the whole process tree), median"
+    % int(os.environ.get("TURNS", "0") or 0),
+    "wall. The last row is what each added check costs, from 1 to 30.",
+    "",
+    "| checks | static CPU | static wall | dynamic CPU | dynamic wall | by hand CPU | by hand wall | static CPU / by hand | static wall / by hand |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+]
+for n, sc, sw, dc, dw, hc, hw in scale:
+    v = [float(x) for x in (sc, sw, dc, dw, hc, hw)]
+    lines.append("| %s | %s | %.2fx | %.2fx |" % (
+        n, " | ".join("%.2f ms" % x for x in v), v[0] / v[4], v[1] / v[5]))
+if len(scale) > 1:
+    first, last = scale[0], scale[-1]
+    k = int(last[0]) - int(first[0])
+    d = [(float(b) - float(a)) / k for a, b in zip(first[1:], last[1:])]
+    lines.append("| each added | %s | %.2fx | %.2fx |" % (
+        " | ".join("%.3f ms" % x for x in d), d[0] / d[4], d[1] / d[5]))
+lines.append("")
+instr = [l.split("|") for l in open(os.path.join(out, "instructions")).read().split("\n") if l]
+lines += [
+    "Instructions per run in user space (callgrind, every process of the run,",
+    "http + mount + writable, without the sandbox, whose confined processes",
+    "cannot write valgrind's report): what a change costs, judged without a",
+    "quiet machine. The kernel's share (fork, exec, faults, the sandbox's",
+    "calls) is not in it; the CPU rows above are.",
+    "",
+    "| command | instructions | processes |",
+    "|---|---:|---:|",
+]
+for name, ir, procs in instr:
+    lines.append("| %s | %s | %s |" % (name, format(int(ir or 0), ","), procs))
+lines.append("")
 head = next(i for i, l in enumerate(lines) if l.startswith("| command"))
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines[head:]) + "\n")
 

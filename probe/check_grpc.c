@@ -385,7 +385,8 @@ grpc_sandbox(const struct check *c, struct sandbox_rules *r)
 {
 	const struct grpc_check *g = c->priv;
 
-	curlx_sandbox(&g->t, r);
+	if (g->tls)
+		curlx_sandbox(&g->t, r);
 	if (g->unix_socket != NULL)
 		r->unix_socket = 1;	/* and no TCP at all */
 	else

@@ -629,13 +629,15 @@ http_sandbox(const struct check *c, struct sandbox_rules *r)
 	char host[256];
 	unsigned port;
 
-	curlx_sandbox(&h->tls, r);
+	/* A redirect, even to the same host, may name any port, any host
+	 * and https://. */
+	if (strncasecmp(h->url, "https://", 8) == 0 || h->redirects != REDIR_NO)
+		curlx_sandbox(&h->tls, r);
 	if (h->unix_socket != NULL) {
 		r->unix_socket = 1;	/* and no TCP at all */
 		return;
 	}
-	/* A redirect, even to the same host, may name any port. */
-	r->any_port = h->redirects != REDIR_NO;
+	r->any_port = r->lookup = h->redirects != REDIR_NO;
 	if (url_host(h->url, 0, host, sizeof(host)) == 0 &&
 	    (port = url_port(h->url)) != 0)
 		sandbox_add_peer(r, host, port);

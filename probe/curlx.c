@@ -625,6 +625,7 @@ curlx_sandbox(const struct curlx_tls *t, struct sandbox_rules *r)
 	const char *files[] = { t->ca_file, t->cert_file, t->key_file };
 	size_t i;
 
+	r->tls = 1;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i] != NULL && r->nread < SANDBOX_MAX_FILES)
 			r->read[r->nread++] = files[i];

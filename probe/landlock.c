@@ -108,18 +108,42 @@ grant(int ruleset, const char *path, unsigned long long rights, char *err,
 }
 
 /* What name lookup and TLS read from the system, besides the configured
- * files: resolver files and the CA store; with glibc (the dynamic build)
- * also its name service switch, the libraries it loads for it and
- * OpenSSL's config. */
-static const char *const net_system_files[] = {
-	"/etc/hosts", "/etc/resolv.conf", "/etc/services", "/etc/ssl/certs",
+ * files: the resolver's files, the CA store and randomness; with glibc
+ * (the dynamic build), for any network check, its name service switch,
+ * the libraries it loads and OpenSSL's config, which libcurl's start-up
+ * reads whatever the URL. A check of an address over plain TCP or HTTP
+ * (musl) reads none. */
+static const char *const lookup_files[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/services",
+};
+static const char *const tls_files[] = {
+	"/etc/ssl/certs",
 	"/dev/urandom", "/dev/random",	/* mbedTLS, as libcurl seeds it */
+};
+static const char *const net_files[] = {
 #ifdef __GLIBC__
+	"/etc/hosts", "/etc/resolv.conf", "/etc/services", "/etc/ssl/certs",
+	"/dev/urandom", "/dev/random",
 	"/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/protocols",
 	"/etc/ld.so.cache", "/etc/ssl/openssl.cnf", "/usr/lib/ssl", "/etc/pki/tls/certs",
 	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
 #endif
+	NULL
 };
+
+/* Grant reading the n paths of list (a NULL among them ends it). */
+static int
+grant_all(int ruleset, const char *const *list, size_t n, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n && list[i] != NULL; i++)
+		if (grant(ruleset, list[i], LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_READ_DIR, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+#define LIST(a) (a), sizeof(a) / sizeof((a)[0])
 
 /* TCP: no bind ever; connect to r's ports only, unless any_port. */
 static int
@@ -171,10 +195,10 @@ landlock_enter(const struct sandbox_rules *r, int abi, char *err, size_t errlen)
 	for (i = 0; i < r->nread; i++)
 		if (grant(ruleset, r->read[i], read, err, errlen) != 0)
 			goto out;
-	for (i = 0; r->cls == SANDBOX_NET &&
-	    i < sizeof(net_system_files) / sizeof(net_system_files[0]); i++)
-		if (grant(ruleset, net_system_files[i], read, err, errlen) != 0)
-			goto out;
+	if (r->cls == SANDBOX_NET && (grant_all(ruleset, LIST(net_files), err, errlen) != 0 ||
+	    (r->lookup && grant_all(ruleset, LIST(lookup_files), err, errlen) != 0) ||
+	    (r->tls && grant_all(ruleset, LIST(tls_files), err, errlen) != 0)))
+		goto out;
 	if (r->dir != NULL && grant(ruleset, r->dir, read |
 	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG |
 	    LANDLOCK_ACCESS_FS_REMOVE_FILE | (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0),

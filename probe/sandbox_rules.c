@@ -30,6 +30,8 @@ sandbox_add_peer(struct sandbox_rules *r, const char *host, unsigned port)
 		host = bare;
 	}
 	sandbox_add_port(r, port);
-	if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1)
+	if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1) {
 		sandbox_add_port(r, 53);	/* DNS over TCP, for a long answer */
+		r->lookup = 1;
+	}
 }

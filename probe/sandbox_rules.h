@@ -19,6 +19,8 @@ struct sandbox_rules {
 	const char *dir;	/* writable: where it may create, write, remove */
 	int unix_socket;	/* net: it may make Unix sockets (unix_socket) */
 	int any_port;		/* net: it may connect to any TCP port (redirects) */
+	int lookup;		/* net: it resolves names (the resolver's files) */
+	int tls;		/* net: it speaks TLS (the CA store, randomness) */
 	unsigned short ports[SANDBOX_MAX_PORTS];	/* else: these only */
 	size_t nports;
 };
@@ -26,8 +28,8 @@ struct sandbox_rules {
 /* Add port to r's TCP ports (once; a full list is left as it is). */
 void sandbox_add_port(struct sandbox_rules *r, unsigned port);
 
-/* A TCP peer: its port, and DNS's where host is a name, not an address
- * ("[::1]" may come in brackets). */
+/* A TCP peer: its port, and DNS's and name lookup where host is a name,
+ * not an address ("[::1]" may come in brackets). */
 void sandbox_add_peer(struct sandbox_rules *r, const char *host, unsigned port);
 
 #endif

@@ -17,7 +17,7 @@ for group in "$@"; do
 	static) pkgs="$pkgs musl-tools cmake dpkg-dev patch xz-utils bzip2 file python3" ;;
 	image) pkgs="$pkgs podman runc debootstrap iproute2" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc" ;;
+	bench) pkgs="$pkgs wrk hyperfine nginx-light gnuplot-nox python3 curl wget musl-tools runc valgrind" ;;
 	monitoring) pkgs="$pkgs prometheus" ;;
 	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
 	lint) pkgs="$pkgs shellcheck python3" ;;
