@@ -70,6 +70,31 @@ job_done(struct job *j, double now)
 }
 
 /* Enter c's sandbox unless it runs without; 0, or -1 with r filled. */
+static void
+rules_of(const struct check *c, struct sandbox_rules *rules)
+{
+	memset(rules, 0, sizeof(*rules));
+	rules->cls = c->type->sandbox_class;
+	if (c->type->sandbox != NULL)
+		c->type->sandbox(c, rules);
+}
+
+/* What each check's process would work out again, worked out once here. */
+static void
+prepare(struct check **checks, size_t n)
+{
+	struct sandbox_rules rules;
+	size_t i;
+
+	process_null();
+	sandbox_prepare();
+	for (i = 0; i < n; i++)
+		if (checks[i]->selected && checks[i]->sandbox) {
+			rules_of(checks[i], &rules);
+			sandbox_prepare_rules(&rules);
+		}
+}
+
 static int
 enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 {
@@ -78,10 +103,7 @@ enter_sandbox(const struct check *c, int wfd, struct check_result *r)
 
 	if (!c->sandbox)
 		return 0;
-	memset(&rules, 0, sizeof(rules));
-	rules.cls = c->type->sandbox_class;
-	if (c->type->sandbox != NULL)
-		c->type->sandbox(c, &rules);
+	rules_of(c, &rules);
 	if (sandbox_enter(&rules, wfd, err, sizeof(err)) == 0)
 		return 0;
 	result_set(r, PROBE_UNHEALTHY, "%s", err);
@@ -428,8 +450,7 @@ run_checks(struct check **checks, size_t n, long deadline_ms, int cancel_fd,
 		return PROBE_ERROR;
 	}
 	jobs_init(jobs, checks, n, deadline_ms, flags, t0);
-	sandbox_prepare();	/* once, not in each check's process */
-	process_null();
+	prepare(checks, n);
 	pending_reap();
 	if (npending + n > RUN_PENDING_MAX)
 		jobs_refuse(jobs, n, t0);

@@ -135,6 +135,12 @@ sandbox_prepare(void)
 	prepared = 1;
 }
 
+void
+sandbox_prepare_rules(const struct sandbox_rules *r)
+{
+	seccomp_prepare(r);
+}
+
 int
 sandbox_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
 {

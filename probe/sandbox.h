@@ -19,6 +19,8 @@
  * ABI. sandbox_enter() does it if nobody did.
  */
 void sandbox_prepare(void);
+/* The same for a check's rules r: its seccomp filter. */
+void sandbox_prepare_rules(const struct sandbox_rules *r);
 /*
  * Give up every capability a check of class cls does not need, for good
  * (ambient, inheritable, permitted and effective sets): a check

@@ -500,18 +500,31 @@ seccomp_allows(enum sandbox_class cls, const char *name)
 }
 
 /*
- * The filter of r's class for process pid into prog (PROG_MAX long): the
- * calls of its class allowed, those of the verdicts above looked at, any
- * other traps. Returns its length, 0 if it would not fit.
+ * The filters, built once in the process that forks the checks' processes
+ * (seccomp_prepare()), one per class and Unix socket rule: each check's
+ * process copies its own and patches in its pid, where building it there
+ * cost every check the same work and three pages of memory.
  */
-static size_t
-build_filter(struct sock_filter *prog, const struct sandbox_rules *r, pid_t pid)
+struct prebuilt {
+	size_t len;		/* 0: not built */
+	size_t self_at, prlimit_at;	/* the instructions that name the pid */
+	struct sock_filter prog[PROG_MAX];
+};
+static struct prebuilt prebuilt[SANDBOX_FILES + 1][2];
+
+/*
+ * The filter of r's class into pb, for pid 0: the calls of its class
+ * allowed, those of the verdicts above looked at, any other traps. Its
+ * length stays 0 if it would not fit.
+ */
+static void
+build_filter(struct prebuilt *pb, const struct sandbox_rules *r)
 {
-	static struct filter storage;	/* a check's process builds one */
+	static struct filter storage;	/* large: not on the stack */
 	struct filter *f = &storage;
 	size_t len, start;
 
-	f->prog = prog;
+	f->prog = pb->prog;
 	f->n = 0;
 	class_rules(f, r->cls);
 	/*
@@ -535,15 +548,41 @@ build_filter(struct sock_filter *prog, const struct sandbox_rules *r, pid_t pid)
 	make_segments(f);
 	start = f->n;
 	if (start + f->nsegs - 1 + VERDICTS_SIZE > PROG_MAX)
-		return 0;
+		return;
 	f->n = start + f->nsegs - 1;
-	emit_verdicts(f, pid, r->unix_socket);
+	emit_verdicts(f, 0, r->unix_socket);
 	len = f->n;
 	f->n = start;
 	emit_tree(f, 0, f->nsegs);
-	return len;
+	pb->self_at = f->at[V_SELF] + 1;	/* emit_arg_test()'s jump */
+	pb->prlimit_at = f->at[V_PRLIMIT] + 3;	/* the second range's two */
+	pb->len = len;
 }
 #undef ADD
+
+void
+seccomp_prepare(const struct sandbox_rules *r)
+{
+	struct prebuilt *pb = &prebuilt[r->cls][r->unix_socket != 0];
+
+	if (pb->len == 0)
+		build_filter(pb, r);
+}
+
+/* The filter of r for process pid into prog; returns its length, 0 if it
+ * would not fit. */
+static size_t
+filter_of(struct sock_filter *prog, const struct sandbox_rules *r, pid_t pid)
+{
+	const struct prebuilt *pb = &prebuilt[r->cls][r->unix_socket != 0];
+
+	seccomp_prepare(r);	/* here, if nobody did before the fork */
+	memcpy(prog, pb->prog, pb->len * sizeof(prog[0]));
+	prog[pb->self_at].k = (unsigned)pid;
+	prog[pb->prlimit_at].k = (unsigned)pid;
+	prog[pb->prlimit_at + 1].k = (unsigned)pid;
+	return pb->len;
+}
 
 int
 seccomp_errno(void)
@@ -599,7 +638,7 @@ seccomp_enter(const struct sandbox_rules *r, int fd, char *err, size_t errlen)
 		sys_error(err, errlen, errno, "sandbox: cannot catch SIGSYS");
 		return -1;
 	}
-	if ((fprog.len = (unsigned short)build_filter(prog, r, getpid())) == 0) {
+	if ((fprog.len = (unsigned short)filter_of(prog, r, getpid())) == 0) {
 		snprintf(err, errlen, "sandbox: cannot build its seccomp filter: "
 		    "longer than %d instructions", PROG_MAX);
 		return -1;

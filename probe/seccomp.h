@@ -17,6 +17,11 @@ struct sandbox_rules;
 int seccomp_enter(const struct sandbox_rules *r, int report_fd, char *err,
     size_t errlen);
 
+/* Build the filter of r's class (and Unix socket rule) now, in the
+ * process that forks the checks' processes, so that each of them only
+ * copies it. */
+void seccomp_prepare(const struct sandbox_rules *r);
+
 /* 0 if a process here can install a seccomp filter, else the errno of
  * trying (EINVAL: not supported, as under qemu-user; EPERM, EACCES:
  * forbidden). Tried in a child, which exits. */
