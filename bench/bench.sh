@@ -171,12 +171,14 @@ done >"$OUT/scale"
 # Instructions per run (callgrind, user space, every process of the run):
 # what a change costs, judged without a quiet machine. Without the
 # sandbox: a confined process cannot write valgrind's report.
-for c in "probe static|$ROOT/bin/probe-static -q --no-sandbox -c $T/full.ini" \
+# A long deadline: under valgrind a check must not be killed before its
+# report is written.
+for c in "probe static|$ROOT/bin/probe-static -q -t 20s --no-sandbox -c $T/full.ini" \
 	"floor per check|$OUT/floor -f 127.0.0.1 $PORT /health $DATA"; do
 	rm -f "$T"/cg.*
 	# shellcheck disable=SC2086 # the command's words
 	valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$T/cg.%p" \
-		${c#*|} 2>"$T/callgrind.log" >/dev/null
+		${c#*|} 2>"$T/callgrind.log" >/dev/null || { echo "bench: '${c%%|*}' fails under callgrind" >&2; exit 1; }
 	echo "${c%%|*}|$(awk '/^totals:/ { s += $2 } END { print s }' "$T"/cg.*)|$(find "$T" -name 'cg.*' | wc -l)"
 done >"$OUT/instructions"
 TURNS=$TURNS python3 "$HERE/report.py" "$OUT" "$ROOT/docs"
