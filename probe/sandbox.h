@@ -16,14 +16,16 @@
 /*
  * Work out once, before the checks' processes are forked, what each of
  * them would otherwise work out again: the limits to set, the Landlock
- * ABI. sandbox_enter() does it if nobody did.
+ * ABI; and empty this process's capability bounding set, which they
+ * inherit (this process must never exec). sandbox_enter() does the rest
+ * if nobody did.
  */
 void sandbox_prepare(void);
 /* The same for a check's rules r: its seccomp filter. */
 void sandbox_prepare_rules(const struct sandbox_rules *r);
 /*
  * Give up every capability a check of class cls does not need, for good
- * (ambient, inheritable, permitted and effective sets): a check
+ * (bounding, ambient, inheritable, permitted and effective sets): a check
  * run as root keeps at most reading (and, for writable, writing) files
  * whatever their owner, which Landlock confines to its own paths. Nothing
  * to do for other users. Returns 0, or -1 with err filled.

@@ -200,6 +200,31 @@ late_end(int wfd, int close_first)
 		sleep(60);
 }
 
+/* What an exec could be granted: the bounding set, from /proc/self/status
+ * (readable with Landlock off). Fails with EPERM when it is empty, or for
+ * a user other than root, who has nothing to gain. */
+static int
+cap_bounding(void)
+{
+	char buf[4096], *p;
+	unsigned long long bnd = ~0ULL;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if ((p = strstr(buf, "\nCapBnd:")) != NULL)
+		bnd = strtoull(p + 8, NULL, 16);
+	if (bnd == 0 || getuid() != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 attempt(const char *what, int wfd)
 {
@@ -254,6 +279,8 @@ attempt(const char *what, int wfd)
 		return guard_squat();
 	if (strcmp(what, "connect-port") == 0)
 		return connect_port();
+	if (strcmp(what, "cap-bounding") == 0)
+		return cap_bounding();
 	errno = EINVAL;
 	return -1;
 }
