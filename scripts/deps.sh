@@ -22,7 +22,7 @@ for group in "$@"; do
 	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
 	lint) pkgs="$pkgs shellcheck python3" ;;
 	# The servers protocol = postgres, mysql and redis are tested against.
-	db) pkgs="$pkgs postgresql mariadb-server redis-server" ;;
+	db) pkgs="$pkgs postgresql mariadb-server redis-server iproute2" ;;
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	node) command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 	# vm ARCH: qemu-system for the ARCH named before it (scripts/arches).
