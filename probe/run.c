@@ -40,6 +40,7 @@ void test_escape(const struct check *c, int wfd);	/* tests/sandbox/escape.c */
 #define GUARD_RETRY_MAX_MS 32
 #define REAP_SLACK_MS 80	/* reaping ends by the deadline plus this */
 #define REAP_MIN_MS 10
+#define REAP_EOF_MS 100	/* a process whose pipe ended: to be gone by then */
 
 enum job_state { JOB_IDLE, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
@@ -238,22 +239,31 @@ run_pending(void)
 }
 
 /* Its result, or why there is none: the pipe's end came without one, so
- * the process is on its way out; REAP_MIN_MS tells how it ended, and one
- * still there then (it closed its pipe and lingers) is killed. */
+ * the process is on its way out; REAP_EOF_MS (within its own time, at
+ * least REAP_MIN_MS) tells how it ended, and one still there then (it
+ * closed its pipe and lingers) is killed. A process that dies closes its
+ * files before it can be reaped: 10 ms was too short a wait on an
+ * emulated machine, where a check killed by its sandbox read as one that
+ * lingered. */
 static void
 job_collect(struct job *j, double now)
 {
 	struct check_result r;
+	double until = now + REAP_EOF_MS;
 	ssize_t n;
 	int st;
 
+	if (until > j->end)
+		until = j->end;
+	if (until < now + REAP_MIN_MS)
+		until = now + REAP_MIN_MS;
 	do
 		n = read(j->fd, &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(r)) {
 		result_clean(&r);
 		j->c->result = r;
-	} else if (reap_by(j->pid, &st, now_ms() + REAP_MIN_MS)) {
+	} else if (reap_by(j->pid, &st, until)) {
 		j->pid = 0;
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
 			result_set(&j->c->result, PROBE_UNHEALTHY,
