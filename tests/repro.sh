@@ -12,14 +12,17 @@ export SOURCE_DATE_EPOCH
 SOURCE_DATE_EPOCH=$(git -C "$ROOT" log -1 --format=%ct)
 export STATIC_DL=$ROOT/build/static/src
 echo "# repro-test: $ARCH, commit $(git -C "$ROOT" rev-parse --short HEAD), SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
-# The first build starts from nothing (STATIC_CACHE=off: every library
-# from its source); the second takes the libraries from the cache of
-# build-static.sh where it has them (built from scratch when they were put
-# there, in another directory): a difference in either shows.
+# Each build takes its libraries from a cache of its own, filled by a
+# build from nothing in a directory of its own: the first from repro's
+# (REPRO_CACHE), the second from build-static.sh's. So the libraries of
+# each pin are built twice from nothing, in two directories, the first
+# time that pin is seen (and when REPRO_CACHE=off: every run), and the
+# probe twice every run: a difference in either shows.
+REPRO_CACHE=${REPRO_CACHE:-${PROBE_CACHE:-/var/cache/probe-test}/static-repro}
 for d in first second-build-dir; do
 	mkdir -p "$T/$d"
 	git -C "$ROOT" archive HEAD | tar -x -C "$T/$d"
-	cache=off
+	cache=$REPRO_CACHE
 	[ "$d" = first ] || cache=${STATIC_CACHE:-}
 	if ! ARCH=$ARCH STATIC_CACHE=$cache "$T/$d/scripts/build-static.sh" "$T/$d.bin" \
 		>"$T/$d.log" 2>&1; then
