@@ -327,7 +327,9 @@ why_after_restart() {
 		return
 	fi
 	log=$(cat /var/log/pods/default_"$2"-*/probe/0.log 2>/dev/null)	# a static pod: NAME-NODE
-	[[ "$log" == *' liveness http "app": healthy -> unhealthy ('*'timed out after'* ]] &&
+	# "unknown -> unhealthy" when the kubelet first asked for liveness
+	# after the app had hung.
+	[[ "$log" == *' liveness http "app": '*' -> unhealthy ('*'timed out after'* ]] &&
 		pass "sidecar: after the restart, its log says why" ||
 		fail "sidecar: after the restart, its log says why" "$(printf '%s\n' "$log" | tail -n 5)"
 }
