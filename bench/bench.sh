@@ -29,14 +29,12 @@ mkdir -p "$OUT"
 make -C "$ROOT" -s tests/grpc/node_modules/.package-lock.json
 make -C "$ROOT" -s bin/probe
 "$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
-# The kernel's headers for seccomp and Landlock, as build-static.sh left them.
-musl-gcc -static -O2 -s -isystem "$ROOT/build/static/$(uname -m)/prefix/include" \
-	-o "$OUT/floor" "$HERE/floor.c"
 make -C "$ROOT" -s build/rss
 
 T=$(mktemp -d /tmp/probe-bench.XXXXXX)
 DATA=$(mktemp -d /var/tmp/probe-bench-data.XXXXXX)
 . "$HERE/lib.sh"
+floor_build "$OUT/floor"
 nginx_start "$T"
 mkdir "$T/grpc"
 node "$ROOT/tests/grpc/server.mjs" "$T/certs" "$T/grpc" 2>"$T/grpc.log" &

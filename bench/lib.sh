@@ -1,5 +1,12 @@
 # lib.sh: what the benchmarks share, sourced by bench.sh and node.sh.
 
+# floor_build OUT: bench/floor.c, static with musl, into OUT; the kernel's
+# headers for seccomp and Landlock as build-static.sh left them.
+floor_build() {
+	musl-gcc -static -O2 -s -isystem "$ROOT/build/static/$(uname -m)/prefix/include" \
+		-o "$1" "$ROOT/bench/floor.c"
+}
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

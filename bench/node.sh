@@ -28,8 +28,8 @@ NAME=probe-bench-node-$$
 mkdir -p "$OUT"
 "$ROOT/scripts/deps.sh" build bench static
 "$ROOT/scripts/build-static.sh" "$ROOT/bin/probe-static" >/dev/null
-musl-gcc -static -O2 -s -o "$OUT/floor" "$HERE/floor.c"
 . "$HERE/lib.sh"
+floor_build "$OUT/floor"
 
 T=$(mktemp -d /tmp/probe-bench-node.XXXXXX)
 chmod 755 "$T"
