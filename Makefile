@@ -342,16 +342,20 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | deps
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
 
-fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	@for t in $(FUZZ_TARGETS); do \
-		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes; \
-		echo "fuzz: $$t for $(FUZZ_TIME)s"; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=2 -print_final_stats=1 \
-			-artifact_prefix=build/fuzz/crashes/$$t- -max_len=4096 \
-			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
-			>build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
-		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' build/fuzz/$$t.log | tail -n 3; \
-	done
+# Each target built, then run for FUZZ_TIME seconds, one per core at a
+# time (libFuzzer runs on one).
+fuzz:
+	@$(MAKE) -s -j$(JOBS) $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@$(MAKE) -s -j$(JOBS) $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-run-%: build/fuzz/fuzz_%
+	@mkdir -p build/fuzz/corpus/$* build/fuzz/crashes
+	@build/fuzz/fuzz_$* -max_total_time=$(FUZZ_TIME) -timeout=2 -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/crashes/$*- -max_len=4096 \
+		build/fuzz/corpus/$* tests/fuzz/corpus/$* \
+		>build/fuzz/$*.log 2>&1 || { tail -n 40 build/fuzz/$*.log; exit 1; }
+	@echo "fuzz: $* for $(FUZZ_TIME)s: $$(grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov:' \
+		build/fuzz/$*.log | tail -n 3 | tr '\n' ' ')"
 
 demo: bin/probe
 	@$(DEPS) demo
