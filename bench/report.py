@@ -15,6 +15,11 @@ rss = dict(l.rsplit("|", 1) for l in open(os.path.join(out, "maxrss")).read().sp
 cmds = [l.split("|", 1) for l in open(os.path.join(out, "commands")).read().split("\n") if l]
 
 
+def table(name):
+    """The rows of OUT/name, fields split at |."""
+    return [l.split("|") for l in open(os.path.join(out, name)).read().split("\n") if l]
+
+
 def size(cmd):
     exe = cmd.split()[0]
     path = exe if os.path.sep in exe else shutil.which(exe)
@@ -94,7 +99,7 @@ for name, m, c, kb, sz, *ratios in rows:
         name, m, c, kb, "%d KB" % (sz // 1000) if sz else "",
         " | ".join(ratio(x) for x in ratios)))
 lines += ["", "![median wall time](performance.png)", ""]
-swarm = [l.split("|") for l in open(os.path.join(out, "swarm")).read().split("\n") if l]
+swarm = table("swarm")
 lines += [
     "200 probes started at once with a 1 s deadline (http + mount +",
     "writable, as above), as exec probes on a node in a rolling restart; each",
@@ -108,7 +113,7 @@ for build, rnd, bare, res in swarm:
     ok, slowest = res.split(" ok, ")[0], res.rsplit("slowest ", 1)[-1]
     lines.append("| %s | %s | %s ms | %s | %s |" % (build, rnd, bare, ok, slowest))
 lines.append("")
-asserts = [l.split("|") for l in open(os.path.join(out, "assertions")).read().split("\n") if l]
+asserts = table("assertions")
 lines += [
     "Body assertions and certificate dates, each against the same check",
     "without it (an http check of Spring Boot's `/actuator/health` JSON from",
@@ -125,7 +130,7 @@ for build, base, what, without, with_ in asserts:
         build, base, what, float(without), float(with_), more * 100,
         "met" if more <= 0.10 else "missed"))
 lines.append("")
-scale = [l.split("|") for l in open(os.path.join(out, "scale")).read().split("\n") if l]
+scale = table("scale")
 lines += [
     "How the cost grows with the checks: 1, 3, 10 and 30 checks (http, mount",
     "and writable in turn, as above), each build and the same isolation by",
@@ -148,7 +153,7 @@ if len(scale) > 1:
     lines.append("| each added | %s | %.2fx | %.2fx |" % (
         " | ".join("%.3f ms" % x for x in d), d[0] / d[4], d[1] / d[5]))
 lines.append("")
-instr = [l.split("|") for l in open(os.path.join(out, "instructions")).read().split("\n") if l]
+instr = table("instructions")
 lines += [
     "Instructions per run in user space (callgrind, every process of the run,",
     "http + mount + writable, without the sandbox, whose confined processes",

@@ -238,6 +238,19 @@ get() {
 	expect "$1" "$3" "$4"
 }
 
+# app_data DIR: an app's data directory that the probe must leave as it
+# was, F: a tmpfs at DIR with a few files. app_sum prints their checksums
+# (the probe's own test files aside).
+app_data() {
+	F=$1
+	mkdir -p "$F"
+	mount -t tmpfs -o size=16m,mode=755 tmpfs "$F"
+	mkdir "$F/app"
+	for i in 1 2 3; do head -c 4096 /dev/urandom >"$F/app/file$i"; done
+	echo 42 >"$F/visits"
+}
+app_sum() { (cd "$F" && find . -path './.probe-writable.*' -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+
 # ini NAME: write stdin to $T/NAME.ini
 ini() {
 	cat >"$T/$1.ini"

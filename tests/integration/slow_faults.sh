@@ -5,13 +5,7 @@
 
 needs_ns "faults under load" || return 0
 
-F=$T/slow-faults
-mkdir -p "$F"
-mount -t tmpfs -o size=16m,mode=755 tmpfs "$F"
-mkdir "$F/app"
-for i in 1 2 3; do head -c 4096 /dev/urandom >"$F/app/file$i"; done
-echo 42 >"$F/visits"
-app_sum() { (cd "$F" && find . -path './.probe-writable.*' -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+app_data "$T/slow-faults"
 before=$(app_sum)
 ini killed <<EOT
 [probe]

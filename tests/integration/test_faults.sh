@@ -4,13 +4,7 @@
 
 needs_ns "faults" || return 0
 
-F=$T/faults
-mkdir -p "$F"
-mount -t tmpfs -o size=16m,mode=755 tmpfs "$F"
-mkdir "$F/app"
-for i in 1 2 3; do head -c 4096 /dev/urandom >"$F/app/file$i"; done
-echo 42 >"$F/visits"
-app_sum() { (cd "$F" && find . -path './.probe-writable.*' -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+app_data "$T/faults"
 before=$(app_sum)
 # Unprivileged: the main paths as uid 65532, and a config it may not read.
 RUN_AS=(setpriv --reuid 65532 --regid 65532 --clear-groups)
