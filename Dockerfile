@@ -12,11 +12,14 @@
 # for the target (TARGETARCH) with the same script as `make static`
 # (scripts/build-static.sh); its unit tests run natively. The commit's time
 # as SOURCE_DATE_EPOCH makes the binary reproducible (make repro-test), and
-# with --timestamp and --no-cache the image too: same commit, same digest
-# (make image-test; a cached step keeps the time of the build that made it).
+# with --timestamp the image too: same commit, same digest (make
+# image-test). A layer cache may lend the step that installs the packages
+# (it depends on the scripts it copies only; SOURCE_DATE_EPOCH is declared
+# after it), never a step of the final image: its first step names
+# SOURCE_DATE_EPOCH, so an older build's steps, with their older times,
+# never match.
 FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS build
 ARG TARGETARCH
-ARG SOURCE_DATE_EPOCH=0
 WORKDIR /src
 ARG TARGETVARIANT
 COPY scripts/deps.sh scripts/arch.sh scripts/arches scripts/
@@ -26,12 +29,15 @@ RUN a=${TARGETARCH:-$(dpkg --print-architecture)} && \
         scripts/arch.sh name platform "linux/$a") && \
     echo "$arch" >/arch && scripts/deps.sh build unit static && \
     if [ "$arch" != "$(uname -m)" ]; then scripts/deps.sh "$arch"; fi
+ARG SOURCE_DATE_EPOCH=0
 COPY . .
 RUN make -s unit && \
     ARCH=$(cat /arch) SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH scripts/build-static.sh /out/probe
 
 FROM scratch
-LABEL org.opencontainers.image.title="probe" \
+ARG SOURCE_DATE_EPOCH=0
+LABEL dev.probe.source-date-epoch="${SOURCE_DATE_EPOCH}" \
+      org.opencontainers.image.title="probe" \
       org.opencontainers.image.description="Health checks for Kubernetes exec probes, sidecars and HEALTHCHECK: HTTP, TCP, gRPC, mount, writable" \
       org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.licenses="MIT" \
