@@ -213,7 +213,7 @@ check: test-deps
 	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	PROBE_SANITIZED=1 ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan \
 	UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1 \
-		PROBE_JOBS=1 $(MAKE) SANITIZE=address,undefined SUITES=all integration
+		$(MAKE) SANITIZE=address,undefined SUITES=all integration
 	@# A report holding nothing but LeakSanitizer's "Unable to get registers
 	@# from thread N" (a thread exiting while it stops the world at exit:
 	@# libcurl's resolver thread left behind by a deadline) is not a finding.

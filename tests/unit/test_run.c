@@ -267,7 +267,7 @@ wait_no_pending(void)
 /* A page fault may take 10 us (a virtual machine, a loaded one): until the
  * check has touched BIG_ENOUGH_MIB by its deadline (else it dies fast),
  * the deadline doubles. */
-Test(run, a_check_slow_to_die_is_pending_then_reaped, .timeout = 60)
+Test(run, a_check_slow_to_die_is_pending_then_reaped)
 {
 	char want[64];
 	double took;
