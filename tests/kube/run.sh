@@ -262,7 +262,13 @@ app_pid() { pgrep -f "python3 /app/server.py $1" | head -n 1; }
 log_has() {
 	local line
 	line=$(grep -m1 -- "$(printf '%s' "$2" | sed 's/timed out after [0-9]*ms/timed out after [0-9]*ms/g')" "$W/kubelet.log")
-	if [ -n "$line" ] && timed_out_ok "$line" "$2"; then pass "$1"; else fail "$1" "no line matches '$2'"; fi
+	if [ -z "$line" ]; then
+		fail "$1" "no line matches '$2'"
+	elif timed_out_ok "$line" "$2"; then
+		pass "$1"
+	else
+		fail "$1" "the time out's time is not that of '$2': $line"
+	fi
 }
 
 # ---- exec probes ------------------------------------------------------------

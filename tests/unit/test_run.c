@@ -251,9 +251,7 @@ Test(run, only_selected_checks_run)
 	expect_no_child();
 }
 
-/* A check killed at its deadline that takes longer than the run waits to
- * go (a big process on a loaded node, or one stuck in the kernel) is
- * pending, and reaped once it is gone. */
+/* Waits up to 10 s for every pending check to be reaped. */
 static void
 wait_no_pending(void)
 {
@@ -264,9 +262,12 @@ wait_no_pending(void)
 	cr_expect_eq(run_pending(), 0);
 }
 
-/* A page fault may take 10 us (a virtual machine, a loaded one): until the
- * check has touched BIG_ENOUGH_MIB by its deadline (else it dies fast),
- * the deadline doubles. */
+/* A check killed at its deadline that takes longer than the run waits to
+ * go (a big process on a loaded node, or one stuck in the kernel) is
+ * pending, and reaped once it is gone. A page fault may take 10 us (a
+ * virtual machine, a loaded one): until the check has touched
+ * BIG_ENOUGH_MIB by its deadline (else it dies fast), the deadline
+ * doubles. */
 Test(run, a_check_slow_to_die_is_pending_then_reaped)
 {
 	char want[64];
